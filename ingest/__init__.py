@@ -1,0 +1,1 @@
+"""Sources -> Paper records -> passages -> vectors. The only package that writes the store."""
