@@ -1,0 +1,185 @@
+"""`paperbot` command line and composition root: builds settings, store, embedder and library, once.
+
+The only module of `bot` that may import `ingest` (for `paperbot ingest` and fetching missing ids).
+Contract (DESIGN.md): ingest, ask, search, run, chat, card; exit 0 unless the store is unusable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from collections.abc import Iterator, Sequence
+
+
+from retrieval.errors import ArxivError, PaperbotError
+from retrieval.library import Fetcher, Library
+from retrieval.paper import Paper
+from retrieval.settings import Settings
+from retrieval.store import Store
+
+log = logging.getLogger("paperbot")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="paperbot", description="Answers questions about research papers.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    home = argparse.ArgumentParser(add_help=False)
+    home.add_argument("--home", help="store directory (default: $PAPERBOT_HOME or ~/.local/share/paperbot)")
+    ingest = sub.add_parser("ingest", parents=[home], help="add papers from files or live arXiv queries")
+    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="file (.jsonl/.json/.xml) or arxiv:id:ID / arxiv:cat:CAT")
+    ask = sub.add_parser("ask", parents=[home], help="answer questions (one per stdin line without QUESTION)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per line")
+    ask.add_argument("question", nargs="?")
+    search = sub.add_parser("search", parents=[home], help="find papers (one query per stdin line without QUERY)")
+    search.add_argument("--json", action="store_true", help="one JSON object per line")
+    search.add_argument("-k", type=int, default=10, help="papers per query (default 10)")
+    search.add_argument("query", nargs="?")
+    card = sub.add_parser("card", parents=[home], help="a paper's card")
+    card.add_argument("--json", action="store_true")
+    card.add_argument("paper_id", metavar="ID")
+    sub.add_parser("run", parents=[home], help="the Telegram bot (token from PAPERBOT_TELEGRAM_TOKEN)")
+    sub.add_parser("chat", parents=[home], help="the same bot in the terminal")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)  # fmt: skip
+    logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs request URLs, which hold the bot token
+    settings = Settings.from_env(home=args.home)
+    try:
+        return COMMANDS[args.command](args, settings)
+    except PaperbotError as exc:
+        log.debug("failed", exc_info=True)
+        print(f"paperbot: {exc.user_message}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.pipeline import ingest
+    from retrieval.embed import Embedder
+
+    store = Store.open_writable(settings.home)
+    try:
+        report = ingest(store, args.sources, settings, Embedder(settings.batch_size).encode, stderr=sys.stderr)
+    finally:
+        store.close()
+    print(report.summary())
+    return 0
+
+
+def open_library(settings: Settings, fetch: bool = True) -> Library:
+    from retrieval.embed import Embedder
+
+    store = Store.open_readonly(settings.home)
+    fetcher = make_fetcher(settings) if fetch and settings.fetch_missing else None
+    return Library(store, Embedder(settings.batch_size), fetcher)
+
+
+def make_fetcher(settings: Settings) -> Fetcher:
+    """Looks a missing id up on arXiv once, quickly; after a failure arXiv is left alone for 10 minutes."""
+    from ingest.arxiv import ArxivClient
+
+    failed_at = [-1e9]
+
+    def fetch(paper_id: str) -> Paper | None:
+        if time.monotonic() - failed_at[0] < 600:
+            return None
+        try:
+            with ArxivClient(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
+                             max_retries=0, timeout=8.0) as client:  # fmt: skip
+                found = client.fetch_ids([paper_id])
+        except ArxivError:
+            failed_at[0] = time.monotonic()
+            return None
+        return found[0] if found else None
+
+    return fetch
+
+
+def read_lines(single: str | None) -> Iterator[str]:
+    if single is not None:
+        yield single
+        return
+    for line in sys.stdin:
+        yield line.rstrip("\n")
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.render import render_text
+
+    library = open_library(settings)
+    for question in read_lines(args.question):
+        if args.question is None and not question.strip() and not args.json:
+            continue
+        answer = library.ask(question)
+        out = json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_text(answer) + "\n"
+        print(out, flush=True)
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    library = open_library(settings, fetch=False)
+    k = max(1, min(args.k, 1000))
+    for query in read_lines(args.query):
+        hits = library.search(query, k)
+        papers = library.store.get_papers(h.paper_id for h in hits)
+        rows = [{"id": h.paper_id, "title": papers[h.paper_id].title, "score": round(h.score, 6)} for h in hits]
+        if args.json:
+            print(json.dumps({"query": query, "results": rows}, ensure_ascii=False), flush=True)
+        else:
+            print("\n".join(f"{r['score']:.4f}  {r['id']}  {r['title']}" for r in rows) + "\n", flush=True)
+    return 0
+
+
+def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.render import render_card_text
+
+    library = open_library(settings, fetch=False)
+    paper = library.get_paper(args.paper_id)
+    if paper is None:
+        print(f"paperbot: I don't have {args.paper_id} in my library.", file=sys.stderr)
+        return 1
+    print(json.dumps(paper_json(paper), ensure_ascii=False) if args.json else render_card_text(paper))
+    return 0
+
+
+def paper_json(paper: Paper) -> dict[str, object]:
+    return {
+        "id": paper.id, "version": paper.version, "title": paper.title, "authors": list(paper.authors),
+        "date": paper.date, "categories": list(paper.categories), "comment": paper.comment,
+        "abstract": paper.abstract, "abs_url": paper.abs_url, "pdf_url": paper.pdf_url,
+    }  # fmt: skip
+
+
+def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.telegram import run_bot
+
+    if not settings.telegram_token:
+        print("paperbot: set PAPERBOT_TELEGRAM_TOKEN to run the Telegram bot (or try `paperbot chat`).", file=sys.stderr)
+        return 2
+    run_bot(settings, open_library(settings))
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.chat import run_chat
+
+    run_chat(open_library(settings), sys.stdin, sys.stdout)
+    return 0
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "search": cmd_search, "card": cmd_card, "run": cmd_run, "chat": cmd_chat}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
+
+

@@ -1,0 +1,153 @@
+"""Short grounded answers: sentences taken from a paper's own text, or a list of papers for a topic.
+
+Nothing here invents text: every sentence of an answer is a sentence of the paper (or of a summary
+ingested with it, labelled as machine-written), or a fixed phrase saying what is missing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from retrieval.answer import Answer, Source
+from retrieval.embed import Vectors
+from retrieval.facets import CUES, STRICT_FACETS, SUMMARY_FACETS
+from retrieval.paper import Paper
+from retrieval.passages import split_sentences
+from retrieval.search import Hit
+
+CUE_BONUS = 0.2
+MAX_SENTENCES = 3
+KEEP_WITHIN = 0.12  # further sentences must score within this of the best one
+FACET_WORDS = {
+    "limitations": "limitations",
+    "future_work": "future work",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    text: str
+    position: int
+    label: str  # "abstract" or "machine-written summary (<facet>)"
+
+
+def candidates(paper: Paper, facet: str) -> list[Candidate]:
+    found = [Candidate(s, i, "abstract") for i, s in enumerate(split_sentences(paper.abstract))]
+    wanted = SUMMARY_FACETS.get(facet)
+    for summary_facet, text in paper.summaries:
+        if summary_facet == wanted:
+            found.append(Candidate(text, len(found), f"machine-written summary ({summary_facet})"))
+    return found
+
+
+def score_candidates(cands: Sequence[Candidate], facet: str, similarity: Vectors) -> list[float]:
+    cue = CUES.get(facet)
+    scores = []
+    for cand, sim in zip(cands, similarity.tolist(), strict=True):
+        score = float(sim)
+        if cue is not None and cue.search(cand.text):
+            score += CUE_BONUS
+        if facet == "about" and cand.position == 0:
+            score += 0.1
+        if facet in {"results", "significance"}:
+            score += 0.05 * cand.position / max(len(cands), 1)
+        scores.append(score)
+    return scores
+
+
+def choose(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> list[Candidate]:
+    """The best 1-3 candidates, in the paper's order; for strict facets only those that carry the cue."""
+    cue = CUES.get(facet)
+    order = sorted(range(len(cands)), key=lambda i: -scores[i])
+    if facet in STRICT_FACETS and cue is not None:
+        order = [i for i in order if cue.search(cands[i].text)]
+    if not order:
+        return []
+    top = scores[order[0]]
+    picked = [i for i in order[:MAX_SENTENCES] if scores[i] >= top - KEEP_WITHIN]
+    return [cands[i] for i in sorted(picked, key=lambda i: cands[i].position)]
+
+
+def answer_from_paper(
+    question: str, facet: str, paper: Paper, focus: str, encode: Callable[[list[str]], Vectors]
+) -> Answer:
+    """Answer `facet` of `paper` with its sentences closest to `focus` (the question minus the paper's name)."""
+    if facet == "authors":
+        return Answer(question, facet, describe_authors(paper), paper, (_source(paper, 1.0, ", ".join(paper.authors)),))
+    if facet == "date":
+        return Answer(question, facet, describe_date(paper), paper, ())
+    cands = candidates(paper, facet)
+    if not cands:
+        return Answer(question, facet, f"I have only the title of this paper. {cite_line(paper)}", paper, ())
+    vectors = encode([focus or facet, *(c.text for c in cands)])
+    similarity = vectors[1:] @ vectors[0]
+    scores = score_candidates(cands, facet, similarity)
+    picked = choose(cands, scores, facet)
+    if not picked:
+        what = FACET_WORDS.get(facet, facet)
+        text = f"The abstract does not state its {what}. {cite_line(paper)}"
+        return Answer(question, facet, text, paper, ())
+    body = " ".join(c.text if c.label == "abstract" else f"[{c.label}] {c.text}" for c in picked)
+    best = {c.text: s for c, s in zip(cands, scores, strict=True)}
+    sources = tuple(_source(paper, best[c.text], c.text) for c in picked)
+    return Answer(question, facet, f"{body} {cite_line(paper)}", paper, sources)
+
+
+def answer_topic(question: str, hits: Sequence[Hit], papers: dict[str, Paper], lines: int = 5) -> Answer:
+    """One line per paper found, best first."""
+    found = [(hit, papers[hit.paper_id]) for hit in hits if hit.paper_id in papers]
+    if not found:
+        return Answer(question, "search", "I found no papers about that in my library.", None, ())
+    rows = [
+        f"{n}. {paper.title} ({label(paper)}{', ' + paper.date if paper.date else ''})"
+        for n, (_, paper) in enumerate(found[:lines], 1)
+    ]
+    text = "Papers that match:\n" + "\n".join(rows)
+    sources = tuple(
+        _source(paper, hit.score, hit.passage or first_sentence(paper.abstract)) for hit, paper in found
+    )
+    return Answer(question, "search", text, None, sources)
+
+
+def describe_authors(paper: Paper) -> str:
+    if not paper.authors:
+        return f"The record does not list the authors. {cite_line(paper)}"
+    names = ", ".join(paper.authors[:12])
+    more = f" and {len(paper.authors) - 12} more" if len(paper.authors) > 12 else ""
+    return f"Written by {names}{more}. {cite_line(paper)}"
+
+
+def describe_date(paper: Paper) -> str:
+    parts = []
+    if paper.announced:
+        parts.append(f"announced {paper.announced}")
+    if paper.published:
+        parts.append(f"first submitted {paper.published}")
+    if paper.updated and paper.updated != paper.published:
+        parts.append(f"updated {paper.updated}")
+    if paper.version:
+        parts.append(f"the version I hold is v{paper.version}")
+    if not parts:
+        return f"The record does not give a date. {cite_line(paper)}"
+    return f"{'; '.join(parts).capitalize()}. {cite_line(paper)}"
+
+
+def label(paper: Paper) -> str:
+    return f"arXiv:{paper.id}" if paper.abs_url else paper.id
+
+
+def cite_line(paper: Paper) -> str:
+    link = f", {paper.abs_url}" if paper.abs_url else ""
+    return f"— {paper.title} ({label(paper)}{link})"
+
+
+def first_sentence(text: str) -> str:
+    sentences = split_sentences(text)
+    return sentences[0] if sentences else ""
+
+
+def _source(paper: Paper, score: float, passage: str) -> Source:
+    return Source(paper.id, paper.title, float(np.round(score, 4)), passage)

@@ -1,0 +1,88 @@
+"""What a question asks for (its facet), and the cue phrases that mark sentences answering each facet."""
+
+from __future__ import annotations
+
+import re
+
+# Checked in order; the first rule whose pattern matches names the facet.
+_RULES: tuple[tuple[str, str], ...] = (
+    ("cite", r"\b(cite|citation|bibtex|bib entry|reference entry)\b"),
+    ("similar", r"\b(similar|related) (papers?|work)\b|\bpapers? like\b"),
+    ("authors", r"\bwho (wrote|are the authors|authored)\b|\b(list|name)s? (of )?the authors\b|\bauthor list\b"
+     r"|^\W*authors?\b|\bwritten by\b|\bwho is behind\b"),
+    ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"),
+    ("limitations", r"\blimitations?\b|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b"),
+    ("future_work", r"\bfuture (work|directions?|research)\b|\bnext steps?\b|\bopen (questions|problems)\b"),
+    ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
+     r"|\barchitecture\b|\balgorithm\b|\bhow (was|were) .* (built|trained|done)\b"),
+    ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
+     r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bbenchmark|\bexperiments?\b"),
+    ("significance", r"\bsignifican|\bwhy (does|is) (it|this) (matter|important)|\bimportan(t|ce)\b|\bimpact\b"
+     r"|\bimplications?\b|\bwhy should\b"),
+    ("contributions", r"\bcontribut"),
+    ("novelty", r"\bnovel(ty)?\b|\bwhat('s| is) new\b|\boriginal(ity)?\b"),
+    ("about", r"\babout\b|\bsummar|\btl;?dr\b|\boverview\b|\bwhat is\b|\bexplain\b|\bgist\b|\bmain idea\b"
+     r"|\bdescribe\b|\bgoal\b|\bproblem\b"),
+)  # fmt: skip
+_COMPILED = tuple((facet, re.compile(pattern, re.IGNORECASE)) for facet, pattern in _RULES)
+_TOPIC = re.compile(
+    r"\b(any|find|search|list|recommend|suggest|show me|looking for)\b.*\bpapers?\b|\bpapers? (on|about|that)\b"
+    r"|\b(is there|are there) (any )?(work|research|papers?)\b|\bwork on\b",
+    re.IGNORECASE,
+)
+
+# Sentences that answer a facet tend to say so. Weights are added to the similarity score.
+CUES: dict[str, re.Pattern[str]] = {
+    "about": re.compile(
+        r"\b(we|this (paper|work|study)|here we|in this (paper|work))\b.{0,40}\b(propose|present|introduce|"
+        r"study|investigate|address|develop|explore|analy[sz]e|argue|examine|describe|formali[sz]e)",
+        re.IGNORECASE,
+    ),
+    "method": re.compile(
+        r"\b(we (propose|introduce|present|develop|design|use|employ|adopt|leverage|train|formulate)|"
+        r"framework|approach|method|architecture|algorithm|pipeline|model|based on|consists of|using)\b",
+        re.IGNORECASE,
+    ),
+    "results": re.compile(
+        r"\b(results?|outperforms?|achiev|improv|surpass|state-of-the-art|sota|show(s|ed)? that|demonstrat|"
+        r"experiments?|accuracy|gains?|reduc|increas|f1|bleu)\b|\d+(\.\d+)?\s?%|\d+(\.\d+)?x\b",
+        re.IGNORECASE,
+    ),
+    "significance": re.compile(
+        r"\b(enabl|significan|important|implications?|pav(e|es|ing) the way|benefit|impact|practical|"
+        r"crucial|valuable|insights?|highlight)\w*",
+        re.IGNORECASE,
+    ),
+    "limitations": re.compile(
+        r"\b(limitations?|limited|fails? to|failure|drawbacks?|however, (our|the|this)|does not|cannot|"
+        r"only works|restricted to|shortcomings?|weakness)\b",
+        re.IGNORECASE,
+    ),
+    "future_work": re.compile(
+        r"\b(future (work|research|directions?)|we plan|remains? (open|to be)|open (question|problem)s?|"
+        r"left for future)\b",
+        re.IGNORECASE,
+    ),
+    "contributions": re.compile(r"\b(contribut\w*|we (propose|introduce|present|release|provide))\b", re.IGNORECASE),
+    "novelty": re.compile(r"\b(novel|first|new|unlike|to the best of our knowledge|differs?)\b", re.IGNORECASE),
+}
+STRICT_FACETS = frozenset({"limitations", "future_work"})  # answered only from sentences with a cue
+SUMMARY_FACETS = {  # which machine-written summary facet answers which question facet
+    "about": "tldr",
+    "method": "method",
+    "results": "result",
+    "significance": "conclusion",
+    "contributions": "method",
+}
+
+
+def detect_facet(question: str) -> str:
+    """The facet a question asks for, or "" when it names none (then: about a paper, search otherwise)."""
+    for facet, pattern in _COMPILED:
+        if pattern.search(question):
+            return facet
+    return ""
+
+
+def is_topic_question(question: str) -> bool:
+    return bool(_TOPIC.search(question))

@@ -1,0 +1,101 @@
+"""The one answer path every surface uses: `Library.ask(question, current)` -> `Answer`.
+
+Telegram, the terminal chat and `paperbot ask` all call this; they differ only in formatting.
+CPU-bound (encoding, FAISS): call it from a worker thread on an event loop.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from retrieval.answer import Answer
+from retrieval.compose import answer_from_paper, answer_topic, cite_line, first_sentence
+from retrieval.embed import Embedder
+from retrieval.facets import detect_facet, is_topic_question
+from retrieval.paper import Paper, normalise_id
+from retrieval.resolve import resolve
+from retrieval.search import Hit, fts_query, search
+from retrieval.store import Store
+
+log = logging.getLogger(__name__)
+MAX_QUESTION = 2000  # characters looked at; the rest of a huge message is ignored
+MIN_DENSE_SCORE = 0.25  # below this, and with no word in common, nothing matches
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
+HELP = (
+    "Ask me about a paper: name it by arXiv id, link or title, e.g. \"What is 2405.08597 about?\", "
+    "\"What method does 'Attention Is All You Need' use?\" — or ask for papers on a topic: "
+    '"Any papers on KV-cache compression?"'
+)
+
+Fetcher = Callable[[str], Paper | None]
+
+
+def clean_question(question: str) -> str:
+    return " ".join(_CONTROL.sub(" ", question[: MAX_QUESTION * 2]).split())[:MAX_QUESTION]
+
+
+class Library:
+    """A read-only view of the store that answers questions and searches."""
+
+    def __init__(self, store: Store, embedder: Embedder, fetch_missing: Fetcher | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.fetch_missing = fetch_missing
+
+    def get_paper(self, paper_id: str) -> Paper | None:
+        return self.store.get_paper(normalise_id(paper_id))
+
+    def search(self, query: str, k: int = 10) -> list[Hit]:
+        return search(self.store, self.embedder.encode_one, clean_question(query), k)
+
+    def ask(self, question: str, current: str | None = None) -> Answer:
+        text = clean_question(question)
+        if not re.search(r"\w", text):
+            return Answer(question, "empty", HELP)
+        facet = detect_facet(text)
+        subject = resolve(self.store, text, current)
+        if subject.paper is not None:
+            focus = text.replace(subject.mention, " ") if subject.mention else text
+            return answer_from_paper(question, facet or "about", subject.paper, focus, self.embedder.encode)
+        if subject.missing_id:
+            return self.answer_missing(question, facet or "about", subject.missing_id)
+        if facet and not is_topic_question(text) and _names_no_topic(text):
+            return Answer(question, facet, "Which paper do you mean? " + HELP)
+        return self.answer_topic(question, text)
+
+    def answer_topic(self, question: str, text: str) -> Answer:
+        hits = search(self.store, self.embedder.encode_one, text, 10)
+        has_words = bool(self.store.match_bm25(fts_query(text), 1))
+        if not has_words and not self._dense_match(text):
+            return Answer(question, "search", "I found no papers about that in my library.")
+        papers = self.store.get_papers(hit.paper_id for hit in hits)
+        return answer_topic(question, hits, papers)
+
+    def _dense_match(self, text: str) -> bool:
+        best = self.store.search_vectors(self.embedder.encode_one(text), 1)
+        return bool(best) and best[0][1] >= MIN_DENSE_SCORE
+
+    def answer_missing(self, question: str, facet: str, paper_id: str) -> Answer:
+        text = f"I don't have arXiv:{paper_id} in my library."
+        fetched = self._fetch(paper_id)
+        if fetched is not None:
+            text += f' arXiv lists it as "{fetched.title}": {first_sentence(fetched.abstract)} {cite_line(fetched)}'
+        else:
+            text += f" Add it with: paperbot ingest arxiv:id:{paper_id}"
+        return Answer(question, facet, text, None, ())
+
+    def _fetch(self, paper_id: str) -> Paper | None:
+        if self.fetch_missing is None:
+            return None
+        try:
+            return self.fetch_missing(paper_id)
+        except Exception:  # arXiv being unreachable must never break an answer
+            log.info("could not fetch %s from arXiv", paper_id, exc_info=True)
+            return None
+
+
+def _names_no_topic(text: str) -> bool:
+    """True for questions like "what method did they use?": a facet and a pronoun, nothing to search for."""
+    return bool(re.search(r"\b(they|their|them|it|its|this|the (paper|authors?|work|study))\b", text, re.I))
