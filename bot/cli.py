@@ -13,7 +13,6 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 
-
 from retrieval.errors import ArxivError, PaperbotError
 from retrieval.library import Fetcher, Library
 from retrieval.paper import Paper
@@ -29,7 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     home = argparse.ArgumentParser(add_help=False)
     home.add_argument("--home", help="store directory (default: $PAPERBOT_HOME or ~/.local/share/paperbot)")
     ingest = sub.add_parser("ingest", parents=[home], help="add papers from files or live arXiv queries")
-    ingest.add_argument("sources", nargs="+", metavar="SOURCE", help="file (.jsonl/.json/.xml) or arxiv:id:ID / arxiv:cat:CAT")
+    ingest.add_argument(
+        "sources", nargs="+", metavar="SOURCE", help="file (.jsonl/.json/.xml) or arxiv:id:ID / arxiv:cat:CAT"
+    )
     ask = sub.add_parser("ask", parents=[home], help="answer questions (one per stdin line without QUESTION)")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
     ask.add_argument("question", nargs="?")
@@ -162,7 +163,10 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram import run_bot
 
     if not settings.telegram_token:
-        print("paperbot: set PAPERBOT_TELEGRAM_TOKEN to run the Telegram bot (or try `paperbot chat`).", file=sys.stderr)
+        print(
+            "paperbot: set PAPERBOT_TELEGRAM_TOKEN to run the Telegram bot (or try `paperbot chat`).",
+            file=sys.stderr,
+        )
         return 2
     run_bot(settings, open_library(settings))
     return 0
@@ -175,11 +179,15 @@ def cmd_chat(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "search": cmd_search, "card": cmd_card, "run": cmd_run, "chat": cmd_chat}
+COMMANDS = {
+    "ingest": cmd_ingest,
+    "ask": cmd_ask,
+    "search": cmd_search,
+    "card": cmd_card,
+    "run": cmd_run,
+    "chat": cmd_chat,
+}
 
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-

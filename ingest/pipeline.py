@@ -110,7 +110,7 @@ def ingest(
     )
 
 
-def _counted(papers: Iterable[Paper], bar: tqdm) -> Iterator[Paper]:  # type: ignore[type-arg]
+def _counted(papers: Iterable[Paper], bar: tqdm) -> Iterator[Paper]:
     for paper in papers:
         bar.update(1)
         yield paper

@@ -36,7 +36,6 @@ class Answer:
             "facet": self.facet,
             "paper": {"id": self.paper.id, "title": self.paper.title} if self.paper else None,
             "sources": [
-                {"id": s.id, "title": s.title, "score": round(s.score, 4), "passage": s.passage}
-                for s in self.sources
+                {"id": s.id, "title": s.title, "score": round(s.score, 4), "passage": s.passage} for s in self.sources
             ],
         }

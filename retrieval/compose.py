@@ -106,9 +106,7 @@ def answer_topic(question: str, hits: Sequence[Hit], papers: dict[str, Paper], l
         for n, (_, paper) in enumerate(found[:lines], 1)
     ]
     text = "Papers that match:\n" + "\n".join(rows)
-    sources = tuple(
-        _source(paper, hit.score, hit.passage or first_sentence(paper.abstract)) for hit, paper in found
-    )
+    sources = tuple(_source(paper, hit.score, hit.passage or first_sentence(paper.abstract)) for hit, paper in found)
     return Answer(question, "search", text, None, sources)
 
 

@@ -1,10 +1,10 @@
 """The errors paperbot raises on purpose. Each carries the sentence a user is shown.
 
-    PaperbotError            -- base; `user_message` is safe to show, `str()` is for logs
-    +-- StoreMissing         -- no store under --home yet (run `paperbot ingest` first)
-    +-- StoreCorrupt         -- the store exists but cannot be read
-    +-- SourceError          -- an input file or feed could not be read
-    |   +-- ArxivError       -- arXiv answered with an error feed, or not at all after retries
+PaperbotError            -- base; `user_message` is safe to show, `str()` is for logs
++-- StoreMissing         -- no store under --home yet (run `paperbot ingest` first)
++-- StoreCorrupt         -- the store exists but cannot be read
++-- SourceError          -- an input file or feed could not be read
+|   +-- ArxivError       -- arXiv answered with an error feed, or not at all after retries
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ MAX_QUESTION = 2000  # characters looked at; the rest of a huge message is ignor
 MIN_DENSE_SCORE = 0.25  # below this, and with no word in common, nothing matches
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
 HELP = (
-    "Ask me about a paper: name it by arXiv id, link or title, e.g. \"What is 2405.08597 about?\", "
+    'Ask me about a paper: name it by arXiv id, link or title, e.g. "What is 2405.08597 about?", '
     "\"What method does 'Attention Is All You Need' use?\" — or ask for papers on a topic: "
     '"Any papers on KV-cache compression?"'
 )

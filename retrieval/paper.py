@@ -19,7 +19,7 @@ ARXIV_URL_RE = re.compile(
     r"(?:\.pdf)?",
     re.IGNORECASE,
 )
-_FULL_ID_RE = re.compile(rf"^(?:arxiv:)?({_NEW_ID}|{_OLD_ID}){_VERSION}$", re.IGNORECASE)
+_FULL_ID_RE = re.compile(rf"^(?:arxiv:\s*)?({_NEW_ID}|{_OLD_ID}){_VERSION}$", re.IGNORECASE)
 
 
 def split_version(raw: str) -> tuple[str, int | None]:

@@ -46,7 +46,6 @@ def make_passages(paper: Paper) -> list[Passage]:
     if not passages:
         passages.append(Passage(paper.id, "title", 0, paper.title))
     passages.extend(
-        Passage(paper.id, f"summary:{facet}", position, text)
-        for position, (facet, text) in enumerate(paper.summaries)
+        Passage(paper.id, f"summary:{facet}", position, text) for position, (facet, text) in enumerate(paper.summaries)
     )
     return passages

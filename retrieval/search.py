@@ -77,4 +77,3 @@ def search(store: Store, encode: Callable[[str], Vectors], query: str, k: int = 
         Hit(paper_id, score, texts[best_passage[paper_id]].text if paper_id in best_passage else "")
         for paper_id, score in ranked
     ]
-

@@ -12,8 +12,8 @@ import json
 import os
 import sqlite3
 import threading
-from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 

@@ -1,0 +1,91 @@
+"""Ingest into a real store: idempotence, new versions, and finishing a run that was killed."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import faiss
+
+from ingest.pipeline import ingest
+from retrieval.embed import Embedder
+from retrieval.paper import Paper
+from retrieval.passages import make_passages
+from retrieval.settings import Settings
+from retrieval.store import Store
+
+
+def write_jsonl(path: Path, records: list[dict[str, object]]) -> str:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return str(path)
+
+
+def record(paper_id: str, title: str, abstract: str) -> dict[str, object]:
+    return {
+        "id": paper_id,
+        "title": title,
+        "abstract": abstract,
+        "authors": ["A. Author"],
+        "categories": ["cs.CL"],
+    }
+
+
+def vector_ids(store: Store) -> set[int]:
+    index = store.index()
+    return set(faiss.vector_to_array(index.id_map).tolist()) if index.ntotal else set()
+
+
+def passage_ids(store: Store, paper_id: str) -> set[int]:
+    return {p.id for p in store.passages_of(paper_id) if p.id is not None}
+
+
+def test_reingesting_the_same_file_adds_nothing(tmp_path: Path, embedder: Embedder) -> None:
+    source = write_jsonl(tmp_path / "a.jsonl", [record("2401.00001", "Alpha", "First sentence here. Second one.")])
+    store = Store.open_writable(tmp_path / "home")
+    first = ingest(store, [source], Settings(), embedder.encode)
+    second = ingest(store, [source], Settings(), embedder.encode)
+    assert (first.counts["added"], first.embedded) == (1, 1)
+    assert (second.counts["added"], second.counts["unchanged"], second.embedded) == (0, 1, 0)
+    assert store.count_papers() == 1 and vector_ids(store) == passage_ids(store, "2401.00001")
+
+
+def test_newer_version_replaces_text_and_vectors_older_does_not(tmp_path: Path, embedder: Embedder) -> None:
+    v1 = write_jsonl(tmp_path / "v1.jsonl", [record("2401.00002v1", "Beta", "Old text about cats.")])
+    v2 = write_jsonl(tmp_path / "v2.jsonl", [record("arXiv:2401.00002v2", "Beta", "New text about dogs.")])
+    store = Store.open_writable(tmp_path / "home")
+    ingest(store, [v1], Settings(), embedder.encode)
+    old_ids = passage_ids(store, "2401.00002")
+    report = ingest(store, [v2], Settings(), embedder.encode)
+    paper = store.get_paper("2401.00002")
+    assert report.counts["updated"] == 1 and paper is not None
+    assert (paper.version, paper.abstract) == (2, "New text about dogs.")
+    assert vector_ids(store) == passage_ids(store, "2401.00002") and not old_ids & vector_ids(store)
+    again = ingest(store, [v1], Settings(), embedder.encode)  # the old version comes round again
+    assert again.counts["unchanged"] == 1
+    assert store.get_paper("2401.00002").abstract == "New text about dogs."  # type: ignore[union-attr]
+
+
+def test_a_run_killed_before_embedding_is_finished_by_the_next(tmp_path: Path, embedder: Embedder) -> None:
+    home = tmp_path / "home"
+    store = Store.open_writable(home)
+    papers = [Paper(f"2401.0001{i}", f"Paper {i}", f"Sentence about topic {i}. More text.") for i in range(3)]
+    for paper in papers:  # what a killed run leaves behind: rows committed, vectors never written
+        store.upsert(paper, make_passages(paper))
+    store.commit()
+    store.close()
+    source = write_jsonl(tmp_path / "s.jsonl", [record(p.id, p.title, p.abstract) for p in papers])
+    store = Store.open_writable(home)
+    report = ingest(store, [source], Settings(), embedder.encode)
+    assert report.embedded == 3 and store.index().ntotal == store.count_passages() == 3
+    reader = Store.open_readonly(home)
+    assert reader.index().ntotal == 3  # and it is on disk, for the bot to read
+
+
+def test_bad_lines_are_skipped_and_good_ones_kept(tmp_path: Path, embedder: Embedder) -> None:
+    path = tmp_path / "mixed.jsonl"
+    good = json.dumps(record("2401.00009", "Gamma <b>&amp;</b>", "Text\x00 with control chars. And HTML <i>."))
+    path.write_text(f"{{not json\n{good}\n{json.dumps({'id': '2401.00010'})}\n\n", encoding="utf-8")
+    store = Store.open_writable(tmp_path / "home")
+    report = ingest(store, [str(path)], Settings(), embedder.encode)
+    assert report.counts["added"] == 1 and report.counts["skipped"] >= 2
+    assert store.get_paper("2401.00009") is not None

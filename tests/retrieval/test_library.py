@@ -1,0 +1,106 @@
+"""The one answer path, over a tiny real store (40 real papers, really embedded)."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.library import Library
+from retrieval.paper import Paper
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is 2605.30574 about?",
+        "what is arXiv:2605.30574v2 about",
+        "Summarise https://arxiv.org/abs/2605.30574v1 please",
+        "explain https://arxiv.org/pdf/2605.30574.pdf",
+        "arxiv.org/html/2605.30574v3",
+    ],
+)
+def test_paper_named_by_id_in_any_form_is_resolved(library: Library, question: str) -> None:
+    answer = library.ask(question)
+    assert answer.paper is not None and answer.paper.id == "2605.30574"
+    assert answer.sources and all(s.id == "2605.30574" for s in answer.sources)
+    assert "Probing the Prompt KV Cache" in answer.text  # the title is named
+    assert "https://arxiv.org/abs/2605.30574" in answer.text  # and linked
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Key results of 'Speculative Decoding Across Languages'?",
+        "what did the authors of speculative decoding across languages find?",
+        'Tell me about "Speculative Decodng Accross Languages"',  # two typos
+        "what is Speculative decoding across langauges about",
+    ],
+)
+def test_paper_named_by_title_is_resolved(library: Library, question: str) -> None:
+    answer = library.ask(question)
+    assert answer.paper is not None and answer.paper.id == "2605.30580", answer.text
+
+
+def test_answer_sentences_come_from_the_paper(library: Library) -> None:
+    answer = library.ask("What are the key results of 2605.30580?")
+    assert answer.facet == "results"
+    abstract = " ".join(library.get_paper("2605.30580").abstract.split())  # type: ignore[union-attr]
+    assert 1 <= len(answer.sources) <= 3
+    assert all(source.passage in abstract for source in answer.sources)
+
+
+@pytest.mark.parametrize("question", ["What is 2601.99999 about?", "arXiv:0000.00001v2 methods?", "hep-th/9901001"])
+def test_unknown_id_is_declined_with_no_paper(library: Library, question: str) -> None:
+    answer = library.ask(question)
+    assert answer.paper is None
+    assert "don't have" in answer.text
+
+
+def test_unknown_id_is_looked_up_when_a_fetcher_is_given(library: Library) -> None:
+    fetched = Paper("2601.99999", "A Fetched Paper", "It studies fetching. It works.")
+    fetching = Library(library.store, library.embedder, fetch_missing=lambda _id: fetched)
+    answer = fetching.ask("What is 2601.99999 about?")
+    assert answer.paper is None and "A Fetched Paper" in answer.text
+
+
+def test_unreachable_arxiv_still_gives_an_answer(library: Library) -> None:
+    def broken(_id: str) -> Paper | None:
+        raise OSError("network is unreachable")
+
+    answer = Library(library.store, library.embedder, fetch_missing=broken).ask("2601.99999?")
+    assert answer.paper is None and "don't have" in answer.text
+
+
+def test_topic_question_finds_the_paper_without_naming_it(library: Library) -> None:
+    answer = library.ask("Any papers on which parts of the cached keys and values of a prompt can be dropped?")
+    assert answer.paper is None and answer.facet == "search"
+    assert "2605.30574" in [s.id for s in answer.sources[:3]]
+    assert len({s.id for s in answer.sources}) == len(answer.sources)  # one row per paper
+
+
+def test_follow_up_uses_the_current_paper(library: Library) -> None:
+    answer = library.ask("What methodology did they use?", current="2605.30580")
+    assert answer.paper is not None and answer.paper.id == "2605.30580"
+    assert answer.facet == "method"
+    no_context = library.ask("What methodology did they use?")
+    assert no_context.paper is None and "Which paper" in no_context.text
+
+
+def test_authors_and_missing_limitations(library: Library) -> None:
+    authors = library.ask("Who wrote 2605.30580?")
+    assert authors.facet == "authors"
+    paper = library.get_paper("2605.30580")
+    assert paper is not None and paper.authors[0] in authors.text
+    limits = library.ask("What are the limitations of 2605.30580?")
+    assert limits.facet == "limitations"
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["", "   ", "\x00\x07\x1b[31m", "<script>alert(1)</script>", "x" * 100_000, "title:foo AND \"", "NEAR(",
+     "🙂🙂🙂", "\"", "什么是大语言模型?", "{\"a\": [1, 2]}"],
+)  # fmt: skip
+def test_hostile_input_gets_a_clean_answer(library: Library, question: str) -> None:
+    answer = library.ask(question)
+    assert answer.text.strip()
+    assert answer.question == question
+    assert answer.to_json()["answer"] == answer.text

@@ -1,0 +1,64 @@
+"""The command-line contract of DESIGN.md, through the installed `paperbot` script in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PAPERBOT = str(Path(sys.executable).with_name("paperbot"))
+
+
+def run(args: list[str], stdin: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PAPERBOT_FETCH_MISSING": "0", **(env or {})}
+    return subprocess.run([PAPERBOT, *args], input=stdin, capture_output=True, text=True, env=full_env, timeout=600)
+
+
+def test_ingest_prints_one_summary_line_and_is_idempotent(tmp_path: Path, tiny_rows: list[dict[str, object]]) -> None:
+    source = tmp_path / "five.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in tiny_rows[:5]) + "{broken\n", encoding="utf-8")
+    home = str(tmp_path / "home")
+    first = run(["ingest", "--home", home, str(source)])
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.count("\n") == 1 and "5 added" in first.stdout and "1 skipped" in first.stdout
+    second = run(["ingest", "--home", home, str(source)])
+    assert second.returncode == 0 and "0 added" in second.stdout and "5 unchanged" in second.stdout
+
+
+def test_ingest_of_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    result = run(["ingest", "--home", str(tmp_path / "h"), str(tmp_path / "nope.jsonl")])
+    assert result.returncode != 0 and "no such file" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_ask_json_reads_stdin_lines(tiny_home: Path) -> None:
+    questions = ["What is arXiv:2605.30580 about?", "What is 2601.99999 about?", "", "x" * 50_000]
+    result = run(["ask", "--home", str(tiny_home), "--json"], "".join(q + "\n" for q in questions))
+    assert result.returncode == 0, result.stderr
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["question"] for o in objects] == questions
+    assert objects[0]["paper"] == {"id": "2605.30580", "title": "Speculative Decoding Across Languages"}
+    assert objects[1]["paper"] is None and objects[1]["answer"]
+    assert all(o["answer"].strip() for o in objects)
+    assert all({"id", "title", "score", "passage"} <= set(s) for s in objects[0]["sources"])
+
+
+def test_search_json_one_row_per_paper(tiny_home: Path) -> None:
+    result = run(
+        ["search", "--home", str(tiny_home), "--json", "-k", "3"],
+        "KV cache of prompts\nspeculative decoding\n",
+    )
+    assert result.returncode == 0, result.stderr
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["query"] for o in objects] == ["KV cache of prompts", "speculative decoding"]
+    assert objects[0]["results"][0]["id"] == "2605.30574"
+    assert objects[1]["results"][0]["id"] == "2605.30580"
+    for obj in objects:
+        ids = [r["id"] for r in obj["results"]]
+        assert len(ids) == len(set(ids)) <= 3
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
+    result = run(["ask", "--home", str(tmp_path / "empty"), "--json", "hello"])
+    assert result.returncode == 1 and "paperbot ingest" in result.stderr and "Traceback" not in result.stderr
