@@ -19,6 +19,7 @@ class Source:
     title: str
     score: float
     passage: str
+    kind: str = "abstract"  # "abstract", "summary:<facet>" (machine-written), "metadata" or "paper" (a search hit)
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,28 @@ class Answer:
     paper: Paper | None = None  # the paper the question is about, None when none was resolved
     sources: tuple[Source, ...] = ()
 
+    @property
+    def full_text(self) -> str:
+        """The answer with the paper it comes from named and linked, for surfaces without a header."""
+        return f"{self.text} {cite_line(self.paper)}" if self.paper else self.text
+
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
-            "answer": self.text,
+            "answer": self.full_text,
             "facet": self.facet,
             "paper": {"id": self.paper.id, "title": self.paper.title} if self.paper else None,
             "sources": [
                 {"id": s.id, "title": s.title, "score": round(s.score, 4), "passage": s.passage} for s in self.sources
             ],
         }
+
+
+def label(paper: Paper) -> str:
+    return f"arXiv:{paper.id}" if paper.abs_url else paper.id
+
+
+def cite_line(paper: Paper) -> str:
+    """`— Title (arXiv:ID, https://arxiv.org/abs/ID)`: how an answer names its paper."""
+    link = f", {paper.abs_url}" if paper.abs_url else ""
+    return f"— {paper.title} ({label(paper)}{link})"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from retrieval.answer import Answer, Source
+from retrieval.answer import Answer, Source, label
 from retrieval.embed import Vectors
 from retrieval.facets import CUES, STRICT_FACETS, SUMMARY_FACETS
 from retrieval.paper import Paper
@@ -32,6 +32,7 @@ class Candidate:
     text: str
     position: int
     label: str  # "abstract" or "machine-written summary (<facet>)"
+    kind: str = "abstract"  # the Source kind: "abstract" or "summary:<facet>"
 
 
 def candidates(paper: Paper, facet: str) -> list[Candidate]:
@@ -39,7 +40,9 @@ def candidates(paper: Paper, facet: str) -> list[Candidate]:
     wanted = SUMMARY_FACETS.get(facet)
     for summary_facet, text in paper.summaries:
         if summary_facet == wanted:
-            found.append(Candidate(text, len(found), f"machine-written summary ({summary_facet})"))
+            found.append(
+                Candidate(text, len(found), f"machine-written summary ({summary_facet})", f"summary:{summary_facet}")
+            )
     return found
 
 
@@ -76,24 +79,30 @@ def answer_from_paper(
 ) -> Answer:
     """Answer `facet` of `paper` with its sentences closest to `focus` (the question minus the paper's name)."""
     if facet == "authors":
-        return Answer(question, facet, describe_authors(paper), paper, (_source(paper, 1.0, ", ".join(paper.authors)),))
+        return Answer(
+            question,
+            facet,
+            describe_authors(paper),
+            paper,
+            (_source(paper, 1.0, ", ".join(paper.authors), "metadata"),),
+        )
     if facet == "date":
         return Answer(question, facet, describe_date(paper), paper, ())
     cands = candidates(paper, facet)
     if not cands:
-        return Answer(question, facet, f"I have only the title of this paper. {cite_line(paper)}", paper, ())
+        return Answer(question, facet, "I have only the title of this paper.", paper, ())
     vectors = encode([focus or facet, *(c.text for c in cands)])
     similarity = vectors[1:] @ vectors[0]
     scores = score_candidates(cands, facet, similarity)
     picked = choose(cands, scores, facet)
     if not picked:
         what = FACET_WORDS.get(facet, facet)
-        text = f"The abstract does not state its {what}. {cite_line(paper)}"
+        text = f"The abstract does not state its {what}."
         return Answer(question, facet, text, paper, ())
     body = " ".join(c.text if c.label == "abstract" else f"[{c.label}] {c.text}" for c in picked)
     best = {c.text: s for c, s in zip(cands, scores, strict=True)}
-    sources = tuple(_source(paper, best[c.text], c.text) for c in picked)
-    return Answer(question, facet, f"{body} {cite_line(paper)}", paper, sources)
+    sources = tuple(_source(paper, best[c.text], c.text, c.kind) for c in picked)
+    return Answer(question, facet, body, paper, sources)
 
 
 def answer_topic(question: str, hits: Sequence[Hit], papers: dict[str, Paper], lines: int = 5) -> Answer:
@@ -106,16 +115,18 @@ def answer_topic(question: str, hits: Sequence[Hit], papers: dict[str, Paper], l
         for n, (_, paper) in enumerate(found[:lines], 1)
     ]
     text = "Papers that match:\n" + "\n".join(rows)
-    sources = tuple(_source(paper, hit.score, hit.passage or first_sentence(paper.abstract)) for hit, paper in found)
+    sources = tuple(
+        _source(paper, hit.score, hit.passage or first_sentence(paper.abstract), "paper") for hit, paper in found
+    )
     return Answer(question, "search", text, None, sources)
 
 
 def describe_authors(paper: Paper) -> str:
     if not paper.authors:
-        return f"The record does not list the authors. {cite_line(paper)}"
+        return "The record does not list the authors."
     names = ", ".join(paper.authors[:12])
     more = f" and {len(paper.authors) - 12} more" if len(paper.authors) > 12 else ""
-    return f"Written by {names}{more}. {cite_line(paper)}"
+    return f"Written by {names}{more}."
 
 
 def describe_date(paper: Paper) -> str:
@@ -129,17 +140,8 @@ def describe_date(paper: Paper) -> str:
     if paper.version:
         parts.append(f"the version I hold is v{paper.version}")
     if not parts:
-        return f"The record does not give a date. {cite_line(paper)}"
-    return f"{'; '.join(parts).capitalize()}. {cite_line(paper)}"
-
-
-def label(paper: Paper) -> str:
-    return f"arXiv:{paper.id}" if paper.abs_url else paper.id
-
-
-def cite_line(paper: Paper) -> str:
-    link = f", {paper.abs_url}" if paper.abs_url else ""
-    return f"— {paper.title} ({label(paper)}{link})"
+        return "The record does not give a date."
+    return f"{'; '.join(parts).capitalize()}."
 
 
 def first_sentence(text: str) -> str:
@@ -147,5 +149,5 @@ def first_sentence(text: str) -> str:
     return sentences[0] if sentences else ""
 
 
-def _source(paper: Paper, score: float, passage: str) -> Source:
-    return Source(paper.id, paper.title, float(np.round(score, 4)), passage)
+def _source(paper: Paper, score: float, passage: str, kind: str) -> Source:
+    return Source(paper.id, paper.title, float(np.round(score, 4)), passage, kind)

@@ -10,8 +10,8 @@ import logging
 import re
 from collections.abc import Callable
 
-from retrieval.answer import Answer
-from retrieval.compose import answer_from_paper, answer_topic, cite_line, first_sentence
+from retrieval.answer import Answer, cite_line
+from retrieval.compose import answer_from_paper, answer_topic, first_sentence
 from retrieval.embed import Embedder
 from retrieval.facets import detect_facet, is_topic_question
 from retrieval.paper import Paper, normalise_id

@@ -65,9 +65,7 @@ class FakeArxiv:
         self._received: list[ReceivedRequest] = []
         self._lock = threading.Lock()
         self._server = _Server(self)
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, args=(0.05,), name="fake-arxiv", daemon=True
-        )
+        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,), name="fake-arxiv", daemon=True)
 
     @property
     def url(self) -> str:

@@ -22,8 +22,8 @@ def test_paper_named_by_id_in_any_form_is_resolved(library: Library, question: s
     answer = library.ask(question)
     assert answer.paper is not None and answer.paper.id == "2605.30574"
     assert answer.sources and all(s.id == "2605.30574" for s in answer.sources)
-    assert "Probing the Prompt KV Cache" in answer.text  # the title is named
-    assert "https://arxiv.org/abs/2605.30574" in answer.text  # and linked
+    assert "Probing the Prompt KV Cache" in answer.full_text  # the title is named
+    assert "https://arxiv.org/abs/2605.30574" in answer.to_json()["answer"]  # and linked
 
 
 @pytest.mark.parametrize(
@@ -103,4 +103,4 @@ def test_hostile_input_gets_a_clean_answer(library: Library, question: str) -> N
     answer = library.ask(question)
     assert answer.text.strip()
     assert answer.question == question
-    assert answer.to_json()["answer"] == answer.text
+    assert answer.to_json()["answer"] == answer.full_text
