@@ -12,6 +12,7 @@ import json
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -26,6 +27,7 @@ from retrieval.paper import Paper, Passage
 
 DB_NAME = "papers.sqlite3"
 INDEX_NAME = "passages.faiss"
+SAVE_EVERY = 60.0  # seconds of embedding between two saves of the index
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS papers (
     id TEXT PRIMARY KEY, version INTEGER, title TEXT NOT NULL, abstract TEXT NOT NULL,
@@ -219,22 +221,28 @@ class Store:
         if len(stale):
             index.remove_ids(stale)
         missing = sorted(want - have)
+        saved = time.monotonic()
         for start in range(0, len(missing), batch):
             chunk = missing[start : start + batch]
-            passages = self.passages_by_id(chunk)
-            texts = [self._embed_text(passages[i]) for i in chunk]
-            index.add_with_ids(encode(texts), np.array(chunk, dtype=np.int64))
-            self.save_index()
+            index.add_with_ids(encode(self.embed_texts(chunk)), np.array(chunk, dtype=np.int64))
+            if time.monotonic() - saved > SAVE_EVERY:  # a killed run keeps what it had saved
+                self.save_index()
+                saved = time.monotonic()
             if progress:
                 progress(len(chunk), len(missing))
-        if len(stale) and not missing:
+        if len(stale) or missing:
             self.save_index()
         return len(missing)
 
-    def _embed_text(self, passage: Passage) -> str:
-        rows = self._query("SELECT title FROM papers WHERE id = ?", (passage.paper_id,))
-        title = rows[0][0] if rows else ""
-        return f"{title}. {passage.text}" if title else passage.text
+    def embed_texts(self, passage_ids: Sequence[int]) -> list[str]:
+        """What is embedded for each passage: the paper's title, then the passage (context for short windows)."""
+        marks = ",".join("?" * len(passage_ids))
+        sql = (
+            "SELECT passages.id, papers.title, passages.text FROM passages "
+            f"JOIN papers ON papers.id = passages.paper_id WHERE passages.id IN ({marks})"
+        )
+        texts = {row[0]: f"{row[1]}. {row[2]}" for row in self._query(sql, list(passage_ids))}
+        return [texts[i] for i in passage_ids]
 
     # -- writing --------------------------------------------------------------------------------
 
