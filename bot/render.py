@@ -81,17 +81,18 @@ def render_text(answer: Answer) -> str:
     parts = []
     if answer.paper is not None:
         parts.append(_clean(f"{answer.paper.title or answer.paper.id} ({answer.paper.id})"))
-    parts.append(_clean(answer.text.strip()) or "(no answer)")
-    if answer.paper is not None and answer.sources:
-        parts.append(_clean(f"Source: {provenance(answer)}, {answer.paper.abs_url or answer.paper.id}"))
-    elif answer.sources:
-        lines = ["Sources:"]
+    if answer.facet == "search" and answer.sources:
+        lines = ["Papers that match:"]
         for number, source in enumerate(answer.sources[:SOURCES_SHOWN], 1):
             lines.append(_clean(f"  {number}. {source.title or source.id} [{source.id}]"))
             quote = excerpt(source.passage, PASSAGE_CHARS)
             if quote:
                 lines.append(f'     "{quote}"')
         parts.append("\n".join(lines))
+        return "\n\n".join(parts)
+    parts.append(_clean(answer.text.strip()) or "(no answer)")
+    if answer.paper is not None and answer.sources:
+        parts.append(_clean(f"Source: {provenance(answer)}, {answer.paper.abs_url or answer.paper.id}"))
     return "\n\n".join(parts)
 
 

@@ -16,7 +16,7 @@ from retrieval.embed import Vectors
 from retrieval.facets import CUES, STRICT_FACETS, SUMMARY_FACETS
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
-from retrieval.search import Hit
+from retrieval.search import Hit, fts_words
 
 CUE_BONUS = 0.2
 MAX_SENTENCES = 3
@@ -53,8 +53,8 @@ def score_candidates(cands: Sequence[Candidate], facet: str, similarity: Vectors
         score = float(sim)
         if cue is not None and cue.search(cand.text):
             score += CUE_BONUS
-        if facet == "about" and cand.position == 0:
-            score += 0.1
+        if cand.position == 0:  # an abstract's first sentence is mostly background: good for "about" only
+            score += 0.1 if facet == "about" else -0.05
         if facet in {"results", "significance"}:
             score += 0.05 * cand.position / max(len(cands), 1)
         scores.append(score)
@@ -115,10 +115,15 @@ def answer_topic(question: str, hits: Sequence[Hit], papers: dict[str, Paper], l
         for n, (_, paper) in enumerate(found[:lines], 1)
     ]
     text = "Papers that match:\n" + "\n".join(rows)
-    sources = tuple(
-        _source(paper, hit.score, hit.passage or first_sentence(paper.abstract), "paper") for hit, paper in found
-    )
+    sources = tuple(_source(paper, hit.score, snippet(paper, question), "paper") for hit, paper in found)
     return Answer(question, "search", text, None, sources)
+
+
+def snippet(paper: Paper, query: str) -> str:
+    """The abstract sentence sharing most content words with the query (the earliest on a tie)."""
+    words = set(fts_words(query))
+    sentences = split_sentences(paper.abstract) or [paper.title]
+    return max(sentences, key=lambda s: len(words & set(fts_words(s))))
 
 
 def describe_authors(paper: Paper) -> str:

@@ -39,8 +39,9 @@ CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "method": re.compile(
-        r"\b(we (propose|introduce|present|develop|design|use|employ|adopt|leverage|train|formulate)|"
-        r"framework|approach|method|architecture|algorithm|pipeline|model|based on|consists of|using)\b",
+        r"\b(we (first |then |also )?(propose|introduce|present|develop|design|use|employ|adopt|leverage|train|"
+        r"formulate|compare|build|construct|combine|model|apply|fine-?tune|extend)|our (method|approach|framework|"
+        r"model|system|pipeline|algorithm)|consists of|is trained|is based on|we call)\b",
         re.IGNORECASE,
     ),
     "results": re.compile(

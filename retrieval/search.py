@@ -36,14 +36,19 @@ class Hit:
     passage: str  # the paper's best-matching passage (dense), or "" when only BM25 found it
 
 
-def fts_query(text: str) -> str:
-    """An FTS5 query matching any content word of `text` (OR), each quoted so FTS5 syntax cannot leak in."""
-    words = []
+def fts_words(text: str) -> list[str]:
+    """The content words of `text`, lower-cased, hyphenated words split, in order, without duplicates."""
+    words: list[str] = []
     for word in _WORD.findall(text.lower()):
         for part in word.split("-"):
             if len(part) > 1 and part not in STOPWORDS and part not in words:
                 words.append(part)
-    return " OR ".join(f'"{w}"' for w in words[:64])
+    return words
+
+
+def fts_query(text: str) -> str:
+    """An FTS5 query matching any content word of `text` (OR), each quoted so FTS5 syntax cannot leak in."""
+    return " OR ".join(f'"{w}"' for w in fts_words(text)[:64])
 
 
 def dense_ranking(store: Store, query: Vectors) -> list[tuple[str, float, int]]:

@@ -62,7 +62,7 @@ def test_topic_answer_lists_papers_with_links() -> None:
     assert "2. n/a [n/a]" in html
     assert "…" in parse_html(html)
     text = render_text(Answer(question="q", facet="search", text="It is about caches.", sources=sources))
-    assert "Sources:\n  1. Less is more [2405.08597]" in text
+    assert "Papers that match:\n  1. Less is more [2405.08597]" in text
 
 
 def test_paper_answer_names_where_its_sentences_come_from() -> None:
