@@ -87,3 +87,30 @@ def detect_facet(question: str) -> str:
 
 def is_topic_question(question: str) -> bool:
     return bool(_TOPIC.search(question))
+
+
+_REFERENCE = re.compile(
+    r"\b(they|their|them|it|its|this|that|these|those|the (paper|work|study|authors?|article|method|model|approach"
+    r"|results?|abstract|findings?))\b",
+    re.IGNORECASE,
+)
+# Words that say what is asked rather than what about: a follow-up is made of these and a reference.
+ASKING_WORDS = frozenset(
+    """method methods methodology approach approaches technique techniques architecture algorithm result results
+    find finding findings found perform performance accuracy outperform achieve achieved show showed shown
+    conclude conclusion conclusions evaluate evaluated evaluation benchmark benchmarks experiment experiments
+    significance significant important importance impact implication implications contribution contributions
+    novel novelty new original limitation limitations weakness weaknesses drawback drawbacks shortcoming
+    shortcomings caveat caveats future next step steps open question questions problem problems summary summarise
+    summarize tldr overview explain main idea goal describe use used using wrote written author authors key
+    propose proposed published released date version cite citation bibtex similar related compare compared
+    tell know give main core basic simple simply terms detail details really exactly""".split()
+)
+MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
+
+
+def is_follow_up(question: str, content_words: list[str]) -> bool:
+    """'What method did they use?': refers back (they/it/the paper) and names nothing else to search for."""
+    if is_topic_question(question) or not _REFERENCE.search(question):
+        return False
+    return sum(1 for word in content_words if word not in ASKING_WORDS) <= MAX_FOLLOW_UP_WORDS

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from retrieval.answer import Answer, cite_line
 from retrieval.compose import answer_from_paper, answer_topic, first_sentence
 from retrieval.embed import Embedder
-from retrieval.facets import detect_facet, is_topic_question
+from retrieval.facets import detect_facet, is_follow_up
 from retrieval.paper import Paper, normalise_id
 from retrieval.resolve import resolve
-from retrieval.search import Hit, fts_query, search
+from retrieval.search import Hit, fts_query, fts_words, search
 from retrieval.store import Store
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,8 @@ class Library:
             return answer_from_paper(question, facet or "about", subject.paper, focus, self.embedder.encode)
         if subject.missing_id:
             return self.answer_missing(question, facet or "about", subject.missing_id)
-        if facet and not is_topic_question(text) and _names_no_topic(text):
-            return Answer(question, facet, "Which paper do you mean? " + HELP)
+        if is_follow_up(text, fts_words(text)):
+            return Answer(question, facet or "about", "Which paper do you mean? " + HELP)
         return self.answer_topic(question, text)
 
     def answer_topic(self, question: str, text: str) -> Answer:
@@ -94,8 +94,3 @@ class Library:
         except Exception:  # arXiv being unreachable must never break an answer
             log.info("could not fetch %s from arXiv", paper_id, exc_info=True)
             return None
-
-
-def _names_no_topic(text: str) -> bool:
-    """True for questions like "what method did they use?": a facet and a pronoun, nothing to search for."""
-    return bool(re.search(r"\b(they|their|them|it|its|this|the (paper|authors?|work|study))\b", text, re.I))

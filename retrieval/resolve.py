@@ -9,19 +9,15 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
+from retrieval.facets import is_follow_up
 from retrieval.paper import Paper, find_ids
-from retrieval.search import fts_query
+from retrieval.search import fts_query, fts_words
 from retrieval.store import Store, title_key
 
 TITLE_CANDIDATES = 30
 MIN_TITLE_CHARS = 12
 FUZZY_THRESHOLD = 90.0
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{8,400})[\"“”«»„]|(?<![A-Za-z])['‘’]([^'‘’]{8,400})['‘’](?![A-Za-z])")
-_FOLLOW_UP = re.compile(
-    r"\b(they|their|them|it|its|this|that|these|the (paper|work|study|authors?|article|method|model|approach"
-    r"|results?|abstract))\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -42,7 +38,7 @@ def resolve(store: Store, question: str, current: str | None = None) -> Subject:
     titled = resolve_title(store, question)
     if titled is not None:
         return titled
-    if current and _FOLLOW_UP.search(question):
+    if current and is_follow_up(question, fts_words(question)):
         paper = store.get_paper(current)
         if paper is not None:
             return Subject(paper, how="context")

@@ -104,3 +104,16 @@ def test_hostile_input_gets_a_clean_answer(library: Library, question: str) -> N
     assert answer.text.strip()
     assert answer.question == question
     assert answer.to_json()["answer"] == answer.full_text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "AI assistants lying about what they did when using tools",
+        "a benchmark for web agents that checks from the final page whether it succeeded",
+    ],
+)
+def test_a_description_with_pronouns_is_searched_not_taken_as_a_follow_up(library: Library, question: str) -> None:
+    for current in (None, "2605.30580"):
+        answer = library.ask(question, current=current)
+        assert answer.facet == "search" and answer.paper is None, (current, answer.text)
