@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.fake_arxiv import FakeArxiv
+
 PAPERBOT = str(Path(sys.executable).with_name("paperbot"))
 
 
@@ -62,3 +64,23 @@ def test_search_json_one_row_per_paper(tiny_home: Path) -> None:
 def test_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     result = run(["ask", "--home", str(tmp_path / "empty"), "--json", "hello"])
     assert result.returncode == 1 and "paperbot ingest" in result.stderr and "Traceback" not in result.stderr
+
+
+def arxiv_env(fake: FakeArxiv) -> dict[str, str]:
+    return {"PAPERBOT_ARXIV_API_URL": fake.url, "PAPERBOT_ARXIV_MIN_INTERVAL": "0", "PAPERBOT_FETCH_MISSING": "1"}
+
+
+def test_live_ingest_by_id_and_a_clear_error_for_a_bad_id(tmp_path: Path, fake_arxiv: FakeArxiv) -> None:
+    home = str(tmp_path / "home")
+    result = run(["ingest", "--home", home, "arxiv:id:1605.08386"], env=arxiv_env(fake_arxiv))
+    assert result.returncode == 0 and "1 added" in result.stdout, result.stderr
+    bad = run(["ingest", "--home", home, "arxiv:id:abc"], env=arxiv_env(fake_arxiv))
+    assert bad.returncode == 1 and "incorrect id format for abc" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_ask_looks_up_an_id_the_store_lacks(tiny_home: Path, fake_arxiv: FakeArxiv) -> None:
+    questions = "What is 1605.08386 about?\nWhat is 0000.0000 about?\n"
+    result = run(["ask", "--home", str(tiny_home), "--json"], questions, env=arxiv_env(fake_arxiv))
+    found, missing = (json.loads(line) for line in result.stdout.splitlines())
+    assert found["paper"] is None and "Heat-bath random walks with Markov bases" in found["answer"]
+    assert missing["paper"] is None and "don't have arXiv:0000.0000" in missing["answer"]
