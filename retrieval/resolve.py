@@ -16,7 +16,7 @@ from retrieval.store import Store, title_key
 
 TITLE_CANDIDATES = 30
 MIN_TITLE_CHARS = 12
-FUZZY_THRESHOLD = 90.0
+FUZZY_THRESHOLD = 93.0
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{8,400})[\"“”«»„]|(?<![A-Za-z])['‘’]([^'‘’]{8,400})['‘’](?![A-Za-z])")
 
 
