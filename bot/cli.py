@@ -84,18 +84,20 @@ def open_library(settings: Settings, fetch: bool = True) -> Library:
 
 
 def make_fetcher(settings: Settings) -> Fetcher:
-    """Looks a missing id up on arXiv once, quickly; after a failure arXiv is left alone for 10 minutes."""
+    """Looks a missing id up on arXiv once, quickly; after a failure arXiv is left alone for 10 minutes.
+
+    One client for the whole process, so its 3-second spacing between requests holds across questions.
+    """
     from ingest.arxiv import ArxivClient
 
+    client = ArxivClient(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval, max_retries=0, timeout=8.0)
     failed_at = [-1e9]
 
     def fetch(paper_id: str) -> Paper | None:
         if time.monotonic() - failed_at[0] < 600:
             return None
         try:
-            with ArxivClient(settings.arxiv_api_url, min_interval=settings.arxiv_min_interval,
-                             max_retries=0, timeout=8.0) as client:  # fmt: skip
-                found = client.fetch_ids([paper_id])
+            found = client.fetch_ids([paper_id])
         except ArxivError:
             failed_at[0] = time.monotonic()
             return None
