@@ -13,7 +13,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 
-from retrieval.errors import ArxivError, PaperbotError
+from retrieval.errors import ArxivError, PaperbotError, StoreMissing
 from retrieval.library import Fetcher, Library
 from retrieval.paper import Paper
 from retrieval.settings import Settings
@@ -79,6 +79,8 @@ def open_library(settings: Settings, fetch: bool = True) -> Library:
     from retrieval.embed import Embedder
 
     store = Store.open_readonly(settings.home)
+    if store.count_papers() == 0:
+        raise StoreMissing(f"the store at {settings.home} holds no papers")
     fetcher = make_fetcher(settings) if fetch and settings.fetch_missing else None
     return Library(store, Embedder(settings.batch_size), fetcher)
 

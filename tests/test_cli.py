@@ -84,3 +84,10 @@ def test_ask_looks_up_an_id_the_store_lacks(tiny_home: Path, fake_arxiv: FakeArx
     found, missing = (json.loads(line) for line in result.stdout.splitlines())
     assert found["paper"] is None and "Heat-bath random walks with Markov bases" in found["answer"]
     assert missing["paper"] is None and "don't have arXiv:0000.0000" in missing["answer"]
+
+
+def test_a_store_without_papers_is_a_clear_error(tmp_path: Path, fake_arxiv: FakeArxiv) -> None:
+    home = str(tmp_path / "home")
+    run(["ingest", "--home", home, "arxiv:id:0000.0000"], env=arxiv_env(fake_arxiv))  # arXiv has no such paper
+    result = run(["ask", "--home", home, "what is 2605.30580 about?"])
+    assert result.returncode == 1 and "No papers have been ingested yet" in result.stderr
