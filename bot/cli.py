@@ -29,7 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     home.add_argument("--home", help="store directory (default: $PAPERBOT_HOME or ~/.local/share/paperbot)")
     ingest = sub.add_parser("ingest", parents=[home], help="add papers from files or live arXiv queries")
     ingest.add_argument(
-        "sources", nargs="+", metavar="SOURCE", help="file (.jsonl/.json/.xml) or arxiv:id:ID / arxiv:cat:CAT"
+        "sources",
+        nargs="*",
+        metavar="SOURCE",
+        help="file (.jsonl/.json/.xml) or arxiv:id:ID / arxiv:cat:CAT (default: $PAPERBOT_SOURCES or arxiv:cat:cs.CL)",
     )
     ask = sub.add_parser("ask", parents=[home], help="answer questions (one per stdin line without QUESTION)")
     ask.add_argument("--json", action="store_true", help="one JSON object per line")
@@ -68,7 +71,9 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
     store = Store.open_writable(settings.home)
     try:
-        report = ingest(store, args.sources, settings, Embedder(settings.batch_size).encode, stderr=sys.stderr)
+        report = ingest(
+            store, args.sources or settings.sources, settings, Embedder(settings.batch_size).encode, stderr=sys.stderr
+        )
     finally:
         store.close()
     print(report.summary())

@@ -48,7 +48,8 @@ class Library:
         return self.store.get_paper(normalise_id(paper_id))
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
-        return search(self.store, self.embedder.encode_one, clean_question(query), k)
+        query = clean_question(query)
+        return search(self.store, query, self.embedder.encode_one(query), k) if query else []
 
     def ask(self, question: str, current: str | None = None) -> Answer:
         text = clean_question(question)
@@ -66,16 +67,14 @@ class Library:
         return self.answer_topic(question, text)
 
     def answer_topic(self, question: str, text: str) -> Answer:
-        hits = search(self.store, self.embedder.encode_one, text, 10)
+        vector = self.embedder.encode_one(text)
+        closest = self.store.search_vectors(vector, 1)
         has_words = bool(self.store.match_bm25(fts_query(text), 1))
-        if not has_words and not self._dense_match(text):
+        if not has_words and not (closest and closest[0][1] >= MIN_DENSE_SCORE):
             return Answer(question, "search", "I found no papers about that in my library.")
+        hits = search(self.store, text, vector, 10)
         papers = self.store.get_papers(hit.paper_id for hit in hits)
         return answer_topic(question, hits, papers)
-
-    def _dense_match(self, text: str) -> bool:
-        best = self.store.search_vectors(self.embedder.encode_one(text), 1)
-        return bool(best) and best[0][1] >= MIN_DENSE_SCORE
 
     def answer_missing(self, question: str, facet: str, paper_id: str) -> Answer:
         text = f"I don't have arXiv:{paper_id} in my library."

@@ -7,7 +7,6 @@ sum(1 / (RRF_K + rank)) over the two rankings.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from retrieval.embed import Vectors
@@ -63,12 +62,12 @@ def dense_ranking(store: Store, query: Vectors) -> list[tuple[str, float, int]]:
     return [(paper_id, s, pid) for paper_id, (s, pid) in best.items()][:POOL]
 
 
-def search(store: Store, encode: Callable[[str], Vectors], query: str, k: int = 10) -> list[Hit]:
-    """The `k` best papers for a free-text query."""
+def search(store: Store, query: str, vector: Vectors, k: int = 10) -> list[Hit]:
+    """The `k` best papers for a free-text query and its embedding."""
     query = " ".join(query.split())[:2000]
     if not query:
         return []
-    dense = dense_ranking(store, encode(query))
+    dense = dense_ranking(store, vector)
     sparse = store.match_bm25(fts_query(query), POOL)
     fused: dict[str, float] = {}
     for rank, (paper_id, _, _) in enumerate(dense):
