@@ -17,7 +17,7 @@ from bot.render import (
 )
 from retrieval.answer import Answer, Source
 from retrieval.paper import Paper
-from tests.fake_botapi import HtmlError, parse_html, utf16_len
+from tests.telegram_html import HtmlError, parse_html, utf16_len
 
 HOSTILE = "<script>alert('x')</script> & \"quotes\" &amp; &bogus; </b> \x00\x07\x1b[31m\r\n\ud800 end"
 PAPER = Paper(

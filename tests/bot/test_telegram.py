@@ -24,7 +24,8 @@ from bot.render import render_html, split_html
 from bot.telegram import APOLOGY, EMPTY, TOO_LONG, RedactToken, build_application, file_url
 from retrieval.settings import Settings
 from tests.corpus import HOSTILE, HOSTILE_ID, RecordingLibrary
-from tests.fake_botapi import BOT_USERNAME, FakeBotApi, read_params, utf16_len
+from tests.fake_botapi import BOT_USERNAME, FakeBotApi, read_params
+from tests.telegram_html import utf16_len
 
 T = TypeVar("T")
 USER, OTHER, GROUP = 1001, 1002, -100123
