@@ -13,7 +13,7 @@ import numpy as np
 
 from retrieval.answer import Answer, Source, label
 from retrieval.embed import Vectors
-from retrieval.facets import CUES, STRICT_FACETS, SUMMARY_FACETS
+from retrieval.facets import ASKING_WORDS, CUES, STRICT_FACETS, SUMMARY_FACETS
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
 from retrieval.search import Hit, fts_words
@@ -91,9 +91,7 @@ def answer_from_paper(
     cands = candidates(paper, facet)
     if not cands:
         return Answer(question, facet, "I have only the title of this paper.", paper, ())
-    vectors = encode([focus or facet, *(c.text for c in cands)])
-    similarity = vectors[1:] @ vectors[0]
-    scores = score_candidates(cands, facet, similarity)
+    scores = score_candidates(cands, facet, similarity_to(focus, cands, encode))
     picked = choose(cands, scores, facet)
     if not picked:
         what = FACET_WORDS.get(facet, facet)
@@ -124,6 +122,18 @@ def snippet(paper: Paper, query: str) -> str:
     words = set(fts_words(query))
     sentences = split_sentences(paper.abstract) or [paper.title]
     return max(sentences, key=lambda s: len(words & set(fts_words(s))))
+
+
+def similarity_to(focus: str, cands: Sequence[Candidate], encode: Callable[[list[str]], Vectors]) -> Vectors:
+    """Cosine similarity of each candidate to what the question says beyond asking ("...about the loss?").
+
+    A bare "what is it about?" says nothing to compare with: then all are 0 and cues and position decide.
+    """
+    if not [word for word in fts_words(focus) if word not in ASKING_WORDS]:
+        return np.zeros(len(cands), dtype=np.float32)
+    vectors = encode([focus, *(c.text for c in cands)])
+    similarity: Vectors = vectors[1:] @ vectors[0]
+    return similarity
 
 
 def describe_authors(paper: Paper) -> str:

@@ -35,7 +35,8 @@ _TOPIC = re.compile(
 CUES: dict[str, re.Pattern[str]] = {
     "about": re.compile(
         r"\b(we|this (paper|work|study)|here we|in this (paper|work))\b.{0,40}\b(propose|present|introduce|"
-        r"study|investigate|address|develop|explore|analy[sz]e|argue|examine|describe|formali[sz]e)",
+        r"study|investigate|address|develop|explore|analy[sz]e|argue|examine|describe|formali[sz]e|compare|"
+        r"evaluate|tackle|focus|aim|build|design|release|construct|frame|ask)",
         re.IGNORECASE,
     ),
     "method": re.compile(
