@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
 
+from retrieval.store import Store
 from tests.fake_arxiv import FakeArxiv
 
 PAPERBOT = str(Path(sys.executable).with_name("paperbot"))
@@ -91,3 +93,29 @@ def test_a_store_without_papers_is_a_clear_error(tmp_path: Path, fake_arxiv: Fak
     run(["ingest", "--home", home, "arxiv:id:0000.0000"], env=arxiv_env(fake_arxiv))  # arXiv has no such paper
     result = run(["ask", "--home", home, "what is 2605.30580 about?"])
     assert result.returncode == 1 and "No papers have been ingested yet" in result.stderr
+
+
+def test_an_ingest_killed_while_embedding_is_finished_by_the_next(
+    tmp_path: Path, tiny_rows: list[dict[str, object]]
+) -> None:
+    source = tmp_path / "tiny.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in tiny_rows), encoding="utf-8")
+    home = str(tmp_path / "home")
+    env = {**os.environ, "PAPERBOT_BATCH_SIZE": "4"}
+    with subprocess.Popen(
+        [PAPERBOT, "ingest", "--home", home, str(source)], stderr=subprocess.PIPE, text=True, env=env
+    ) as ingest:
+        assert ingest.stderr is not None
+        seen = ""
+        while "embedding passages" not in seen:  # progress bars end in \r, not \n: read characters
+            char = ingest.stderr.read(1)
+            assert char, f"ingest ended before embedding: {seen[-300:]}"
+            seen += char
+        ingest.kill()  # the papers are committed by now, their vectors not yet saved
+    assert ingest.returncode == -signal.SIGKILL
+    again = run(["ingest", "--home", home, str(source)])
+    assert again.returncode == 0 and f"0 added, 0 updated, {len(tiny_rows)} unchanged" in again.stdout
+    embedded = int(again.stdout.split(" passages embedded")[0].rsplit(" ", 1)[-1])
+    assert embedded > 0
+    store = Store.open_readonly(Path(home))
+    assert store.index().ntotal == store.count_passages()
