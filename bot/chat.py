@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from typing import TextIO
 
-from bot.render import Library, render_card_text, render_text
+from bot.cardview import render_card_text
+from bot.render import Library, render_text
 from retrieval.errors import PaperbotError
 
 logger = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def show_paper(library: Library, paper_id: str, current: str | None) -> tuple[st
     """A paper's card, which becomes the current paper."""
     if not paper_id:
         return "Usage: /paper 2405.08597", current
-    found = library.get_paper(paper_id)
-    if found is None:
+    card = library.card(paper_id)
+    if card is None:
         return "I don't have that paper.", current
-    return render_card_text(found), found.id
+    return render_card_text(card), card.paper.id

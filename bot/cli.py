@@ -44,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     card = sub.add_parser("card", parents=[home], help="a paper's card")
     card.add_argument("--json", action="store_true")
     card.add_argument("paper_id", metavar="ID")
+    cite = sub.add_parser("cite", parents=[home], help="a paper's citation")
+    cite.add_argument("paper_id", metavar="ID")
+    cite.add_argument("--format", choices=("bibtex", "ris"), default="bibtex")
     sub.add_parser("run", parents=[home], help="the Telegram bot (token from PAPERBOT_TELEGRAM_TOKEN)")
     sub.add_parser("chat", parents=[home], help="the same bot in the terminal")
     return parser
@@ -63,6 +66,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `paperbot ... | head`: the reader left, nothing more to say
+        sys.stderr.close()
+        return 0
 
 
 def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,23 +155,26 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_card(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.render import render_card_text
+    from bot.cardview import render_card_text
+    from retrieval.card import card_json
 
-    library = open_library(settings, fetch=False)
-    paper = library.get_paper(args.paper_id)
-    if paper is None:
+    card = open_library(settings, fetch=False).card(args.paper_id)
+    if card is None:
         print(f"paperbot: I don't have {args.paper_id} in my library.", file=sys.stderr)
         return 1
-    print(json.dumps(paper_json(paper), ensure_ascii=False) if args.json else render_card_text(paper))
+    print(json.dumps(card_json(card), ensure_ascii=False) if args.json else render_card_text(card))
     return 0
 
 
-def paper_json(paper: Paper) -> dict[str, object]:
-    return {
-        "id": paper.id, "version": paper.version, "title": paper.title, "authors": list(paper.authors),
-        "date": paper.date, "categories": list(paper.categories), "comment": paper.comment,
-        "abstract": paper.abstract, "abs_url": paper.abs_url, "pdf_url": paper.pdf_url,
-    }  # fmt: skip
+def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
+    from retrieval.cite import cite
+
+    paper = open_library(settings, fetch=False).get_paper(args.paper_id)
+    if paper is None:
+        print(f"paperbot: I don't have {args.paper_id} in my library.", file=sys.stderr)
+        return 1
+    print(cite(paper, args.format))
+    return 0
 
 
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -193,6 +202,7 @@ COMMANDS = {
     "ask": cmd_ask,
     "search": cmd_search,
     "card": cmd_card,
+    "cite": cmd_cite,
     "run": cmd_run,
     "chat": cmd_chat,
 }

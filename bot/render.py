@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from retrieval.answer import Answer, Source
+from retrieval.card import Card
 from retrieval.paper import Paper, is_arxiv_id
 
 TELEGRAM_LIMIT = 4096  # characters of a message after entity parsing, counted in UTF-16 code units
@@ -35,20 +36,22 @@ class Library(Protocol):
 
     def get_paper(self, paper_id: str) -> Paper | None: ...
 
+    def card(self, paper_id: str) -> Card | None: ...
+
 
 def render_html(answer: Answer) -> str:
     """The answer as Telegram HTML: the paper's title (linked), the answer text, then where it came from."""
     parts = []
     if answer.paper is not None:
         paper = answer.paper
-        parts.append(f"<b>{_link(paper.title or paper.id, paper.abs_url)}</b> ({_escape(paper.id)})")
+        parts.append(f"<b>{link(paper.title or paper.id, paper.abs_url)}</b> ({escape(paper.id)})")
     if answer.facet == "search" and answer.sources:
         lines = [_source_html(n, s) for n, s in enumerate(answer.sources[:SOURCES_SHOWN], 1)]
         parts.append("\n".join(["<b>Papers that match</b>", *lines]))
         return "\n\n".join(parts)
-    parts.append(_escape(answer.text.strip()) or "(no answer)")
+    parts.append(escape(answer.text.strip()) or "(no answer)")
     if answer.paper is not None and answer.sources:
-        parts.append(f"<i>Source: {_escape(provenance(answer))}</i>")
+        parts.append(f"<i>Source: {escape(provenance(answer))}</i>")
     return "\n\n".join(parts)
 
 
@@ -58,19 +61,19 @@ def provenance(answer: Answer) -> str:
     return " and ".join(kinds)
 
 
-def render_card_html(paper: Paper) -> str:
-    """A paper's card as Telegram HTML: title, id, authors, date, categories, comment, abstract, links."""
-    lines = [f"<b>{_link(paper.title or paper.id, paper.abs_url)}</b>", _escape(_full_id(paper))]
+def render_paper_html(paper: Paper, abstract: bool = True) -> str:
+    """A paper as Telegram HTML: title, id, authors, date, categories, comment, abstract excerpt, links."""
+    lines = [f"<b>{link(paper.title or paper.id, paper.abs_url)}</b>", escape(_full_id(paper))]
     if paper.authors:
-        lines.append(_escape(format_authors(paper.authors)))
+        lines.append(escape(format_authors(paper.authors)))
     details = " · ".join(x for x in (paper.date, ", ".join(_categories(paper))) if x)
     if details:
-        lines.append(_escape(details))
+        lines.append(escape(details))
     if paper.comment:
-        lines.append(f"<i>Comment:</i> {_escape(excerpt(paper.comment, COMMENT_CHARS))}")
-    lines.append("")
-    lines.append(_escape(excerpt(paper.abstract, ABSTRACT_CHARS)) or "(no abstract)")
-    links = [_link(name, url) for name, url in (("abs", paper.abs_url), ("pdf", paper.pdf_url)) if url]
+        lines.append(f"<i>Comment:</i> {escape(excerpt(paper.comment, COMMENT_CHARS))}")
+    if abstract:
+        lines.extend(["", escape(excerpt(paper.abstract, ABSTRACT_CHARS)) or "(no abstract)"])
+    links = [link(name, url) for name, url in (("abs", paper.abs_url), ("pdf", paper.pdf_url)) if url]
     if links:
         lines.extend(["", " · ".join(links)])
     return "\n".join(lines)
@@ -80,24 +83,24 @@ def render_text(answer: Answer) -> str:
     """The answer as plain terminal text, with its sources."""
     parts = []
     if answer.paper is not None:
-        parts.append(_clean(f"{answer.paper.title or answer.paper.id} ({answer.paper.id})"))
+        parts.append(clean(f"{answer.paper.title or answer.paper.id} ({answer.paper.id})"))
     if answer.facet == "search" and answer.sources:
         lines = ["Papers that match:"]
         for number, source in enumerate(answer.sources[:SOURCES_SHOWN], 1):
-            lines.append(_clean(f"  {number}. {source.title or source.id} [{source.id}]"))
+            lines.append(clean(f"  {number}. {source.title or source.id} [{source.id}]"))
             quote = excerpt(source.passage, PASSAGE_CHARS)
             if quote:
                 lines.append(f'     "{quote}"')
         parts.append("\n".join(lines))
         return "\n\n".join(parts)
-    parts.append(_clean(answer.text.strip()) or "(no answer)")
+    parts.append(clean(answer.text.strip()) or "(no answer)")
     if answer.paper is not None and answer.sources:
-        parts.append(_clean(f"Source: {provenance(answer)}, {answer.paper.abs_url or answer.paper.id}"))
+        parts.append(clean(f"Source: {provenance(answer)}, {answer.paper.abs_url or answer.paper.id}"))
     return "\n\n".join(parts)
 
 
-def render_card_text(paper: Paper) -> str:
-    """A paper's card as plain terminal text."""
+def render_paper_text(paper: Paper, abstract: bool = True) -> str:
+    """A paper as plain terminal text: the same parts as `render_paper_html`."""
     lines = [paper.title or paper.id, _full_id(paper)]
     if paper.authors:
         lines.append(format_authors(paper.authors))
@@ -106,10 +109,11 @@ def render_card_text(paper: Paper) -> str:
         lines.append(details)
     if paper.comment:
         lines.append(f"Comment: {excerpt(paper.comment, COMMENT_CHARS)}")
-    lines.extend(["", excerpt(paper.abstract, ABSTRACT_CHARS) or "(no abstract)"])
+    if abstract:
+        lines.extend(["", excerpt(paper.abstract, ABSTRACT_CHARS) or "(no abstract)"])
     if paper.abs_url:
         lines.extend(["", f"{paper.abs_url} · {paper.pdf_url}"])
-    return "\n".join(_clean(line) for line in lines)
+    return "\n".join(clean(line) for line in lines)
 
 
 def format_authors(authors: tuple[str, ...], shown: int = AUTHORS_SHOWN) -> str:
@@ -123,7 +127,7 @@ def format_authors(authors: tuple[str, ...], shown: int = AUTHORS_SHOWN) -> str:
 
 def excerpt(text: str, limit: int) -> str:
     """The text on one line, cut at a word boundary to at most `limit` characters (with '…')."""
-    flat = " ".join(_clean(text).split())
+    flat = " ".join(clean(text).split())
     if len(flat) <= limit:
         return flat
     cut = flat[: limit - 1]
@@ -143,24 +147,24 @@ def _categories(paper: Paper) -> list[str]:
 
 def _source_html(number: int, source: Source) -> str:
     url = f"https://arxiv.org/abs/{source.id}" if is_arxiv_id(source.id) else ""
-    line = f"{number}. {_escape(source.title or source.id)} [{_link(source.id, url)}]"
+    line = f"{number}. {escape(source.title or source.id)} [{link(source.id, url)}]"
     quote = excerpt(source.passage, PASSAGE_CHARS)
-    return f"{line}\n<i>“{_escape(quote)}”</i>" if quote else line
+    return f"{line}\n<i>“{escape(quote)}”</i>" if quote else line
 
 
-def _link(text: str, url: str) -> str:
+def link(text: str, url: str) -> str:
     if not url:
-        return _escape(text)
-    return f'<a href="{_escape(url)}">{_escape(text)}</a>'
+        return escape(text)
+    return f'<a href="{escape(url)}">{escape(text)}</a>'
 
 
-def _clean(text: str) -> str:
+def clean(text: str) -> str:
     """Text without control characters (but newlines and tabs) and without lone surrogates."""
     return _CONTROL_RE.sub(" ", text.replace("\r\n", "\n"))
 
 
-def _escape(text: str) -> str:
-    return html.escape(_clean(text), quote=True)
+def escape(text: str) -> str:
+    return html.escape(clean(text), quote=True)
 
 
 # --- splitting --------------------------------------------------------------------------------

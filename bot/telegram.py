@@ -27,7 +27,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.render import Library, render_card_html, render_html, split_html
+from bot.cardview import render_card_html
+from bot.render import Library, escape, render_html, split_html
+from retrieval.cite import FORMATS, cite
 from retrieval.errors import PaperbotError
 from retrieval.settings import Settings
 
@@ -41,6 +43,7 @@ NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 COMMANDS = [
     BotCommand("ask", "Ask a question about papers (works in groups)"),
     BotCommand("paper", "Show a paper's card: /paper 2405.08597"),
+    BotCommand("cite", "A paper's citation: /cite 2405.08597 [bibtex|ris]"),
     BotCommand("help", "What I can do"),
 ]
 HELP = (
@@ -53,6 +56,7 @@ HELP = (
     "• any papers on KV-cache compression?\n\n"
     "<b>Commands</b>\n"
     "/paper ID — a paper's card, e.g. /paper 2405.08597\n"
+    "/cite ID [bibtex|ris] — a paper's citation\n"
     "/ask QUESTION — ask in a group (or @mention me, or reply to me)\n"
     "/help — this message"
 )
@@ -79,12 +83,27 @@ async def paper(update: Update, context: Context) -> None:
     if not context.args:
         await message.reply_text("Usage: /paper 2405.08597")
         return
-    found = await asyncio.to_thread(_library(context).get_paper, context.args[0][:200])
+    card = await asyncio.to_thread(_library(context).card, context.args[0][:200])
+    if card is None:
+        await message.reply_text("I don't have that paper.")
+        return
+    _chat_data(context)[CURRENT] = card.paper.id
+    await reply_html(message, render_card_html(card))
+
+
+async def cite_command(update: Update, context: Context) -> None:
+    """Reply with a paper's citation: /cite 2405.08597 [bibtex|ris]."""
+    message = _message(update)
+    args = context.args or []
+    style = args[1].lower() if len(args) > 1 else "bibtex"
+    if not args or style not in FORMATS:
+        await message.reply_text("Usage: /cite 2405.08597 [bibtex|ris]")
+        return
+    found = await asyncio.to_thread(_library(context).get_paper, args[0][:200])
     if found is None:
         await message.reply_text("I don't have that paper.")
         return
-    _chat_data(context)[CURRENT] = found.id
-    await reply_html(message, render_card_html(found))
+    await reply_html(message, f"<pre>{escape(cite(found, style))}</pre>")
 
 
 async def ask(update: Update, context: Context) -> None:
@@ -194,6 +213,7 @@ def build_application(settings: Settings, library: Library) -> Application[Any, 
     application.add_handler(CommandHandler("help", help_command, filters=new))
     application.add_handler(CommandHandler("paper", paper, filters=new))
     application.add_handler(CommandHandler("ask", ask, filters=new))
+    application.add_handler(CommandHandler("cite", cite_command, filters=new))
     application.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, question))
     application.add_error_handler(report_error)
     return application

@@ -25,6 +25,7 @@ from retrieval.paper import Paper
 from retrieval.passages import make_passages
 from retrieval.settings import Settings
 from retrieval.store import Store
+from retrieval.terms import document_frequencies
 
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
@@ -97,6 +98,8 @@ def ingest(
     for source in sources:
         with tqdm(desc=f"reading {source}", unit=" papers", file=stderr, disable=quiet) as bar:
             store_papers(store, _counted(read_papers(source, settings, on_skip), bar), counts)
+    if counts["added"] or counts["updated"] or store.meta("term_docs") is None:
+        store.write_term_df(*document_frequencies(store.all_papers()))
     with tqdm(desc="embedding passages", unit=" passages", file=stderr, disable=quiet) as bar:
 
         def progress(done: int, total: int) -> None:

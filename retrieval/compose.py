@@ -21,7 +21,13 @@ from retrieval.search import Hit, fts_words
 CUE_BONUS = 0.2
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.12  # further sentences must score within this of the best one
-FACET_WORDS = {
+FACET_WORDS = {  # how "The abstract does not state its ..." names a facet
+    "about": "subject",
+    "method": "method",
+    "results": "results",
+    "significance": "significance",
+    "contributions": "contributions",
+    "novelty": "novelty",
     "limitations": "limitations",
     "future_work": "future work",
 }
@@ -74,33 +80,57 @@ def choose(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> l
     return [cands[i] for i in sorted(picked, key=lambda i: cands[i].position)]
 
 
+@dataclass(frozen=True)
+class Finding:
+    """What a paper's own text says for one facet: up to three sentences, or nothing (not stated)."""
+
+    facet: str
+    picked: tuple[Candidate, ...]
+    scores: tuple[float, ...]  # one per picked sentence
+
+    @property
+    def stated(self) -> bool:
+        return bool(self.picked)
+
+    @property
+    def text(self) -> str:
+        if not self.picked:
+            return f"The abstract does not state its {FACET_WORDS.get(self.facet, self.facet)}."
+        return " ".join(c.text if c.label == "abstract" else f"[{c.label}] {c.text}" for c in self.picked)
+
+    @property
+    def provenance(self) -> str:
+        return " and ".join(dict.fromkeys(c.label for c in self.picked)) or "not stated in the abstract"
+
+
+def find_facet(paper: Paper, facet: str, similarity: Callable[[Sequence[Candidate]], Vectors] | None = None) -> Finding:
+    """The sentences of `paper` that answer `facet`, ranked by cues, position and `similarity` (if given)."""
+    cands = candidates(paper, facet)
+    if not cands:
+        return Finding(facet, (), ())
+    sims = similarity(cands) if similarity else np.zeros(len(cands), dtype=np.float32)
+    scores = score_candidates(cands, facet, sims)
+    picked = choose(cands, scores, facet)
+    best = {c.text: score for c, score in zip(cands, scores, strict=True)}
+    return Finding(facet, tuple(picked), tuple(best[c.text] for c in picked))
+
+
 def answer_from_paper(
     question: str, facet: str, paper: Paper, focus: str, encode: Callable[[list[str]], Vectors]
 ) -> Answer:
     """Answer `facet` of `paper` with its sentences closest to `focus` (the question minus the paper's name)."""
     if facet == "authors":
-        return Answer(
-            question,
-            facet,
-            describe_authors(paper),
-            paper,
-            (_source(paper, 1.0, ", ".join(paper.authors), "metadata"),),
-        )
+        names = _source(paper, 1.0, ", ".join(paper.authors), "metadata")
+        return Answer(question, facet, describe_authors(paper), paper, (names,))
     if facet == "date":
         return Answer(question, facet, describe_date(paper), paper, ())
-    cands = candidates(paper, facet)
-    if not cands:
+    if not paper.abstract and not paper.summaries:
         return Answer(question, facet, "I have only the title of this paper.", paper, ())
-    scores = score_candidates(cands, facet, similarity_to(focus, cands, encode))
-    picked = choose(cands, scores, facet)
-    if not picked:
-        what = FACET_WORDS.get(facet, facet)
-        text = f"The abstract does not state its {what}."
-        return Answer(question, facet, text, paper, ())
-    body = " ".join(c.text if c.label == "abstract" else f"[{c.label}] {c.text}" for c in picked)
-    best = {c.text: s for c, s in zip(cands, scores, strict=True)}
-    sources = tuple(_source(paper, best[c.text], c.text, c.kind) for c in picked)
-    return Answer(question, facet, body, paper, sources)
+    finding = find_facet(paper, facet, lambda cands: similarity_to(focus, cands, encode))
+    sources = tuple(
+        _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
+    )
+    return Answer(question, facet, finding.text, paper, sources)
 
 
 def answer_topic(question: str, hits: Sequence[Hit], papers: dict[str, Paper], lines: int = 5) -> Answer:

@@ -68,7 +68,8 @@ CUES: dict[str, re.Pattern[str]] = {
     "contributions": re.compile(r"\b(contribut\w*|we (propose|introduce|present|release|provide))\b", re.IGNORECASE),
     "novelty": re.compile(r"\b(novel|first|new|unlike|to the best of our knowledge|differs?)\b", re.IGNORECASE),
 }
-STRICT_FACETS = frozenset({"limitations", "future_work"})  # answered only from sentences with a cue
+# Answered only from sentences that carry the facet's cue: "not stated" rather than generic text.
+STRICT_FACETS = frozenset({"limitations", "future_work", "significance", "novelty", "contributions"})
 SUMMARY_FACETS = {  # which machine-written summary facet answers which question facet
     "about": "tldr",
     "method": "method",

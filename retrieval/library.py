@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 
 from retrieval.answer import Answer, cite_line
+from retrieval.card import Card, build_card
 from retrieval.compose import answer_from_paper, answer_topic, first_sentence
 from retrieval.embed import Embedder
 from retrieval.facets import detect_facet, is_follow_up
@@ -46,6 +47,11 @@ class Library:
 
     def get_paper(self, paper_id: str) -> Paper | None:
         return self.store.get_paper(normalise_id(paper_id))
+
+    def card(self, paper_id: str) -> Card | None:
+        """The paper's page (summary, Quick Answers, Key Findings, key terms, similar papers), if stored."""
+        paper = self.get_paper(paper_id)
+        return build_card(self.store, paper) if paper else None
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         query = clean_question(query)

@@ -81,3 +81,13 @@ def search(store: Store, query: str, vector: Vectors, k: int = 10) -> list[Hit]:
         Hit(paper_id, score, texts[best_passage[paper_id]].text if paper_id in best_passage else "")
         for paper_id, score in ranked
     ]
+
+
+def similar_papers(store: Store, paper_id: str, k: int = 5) -> list[Hit]:
+    """The papers nearest to `paper_id` by embedding (mean of its passages), itself excluded."""
+    vector = store.paper_vector(paper_id)
+    if vector is None:
+        return []
+    ranked = [hit for hit in dense_ranking(store, vector) if hit[0] != paper_id][:k]
+    texts = store.passages_by_id([pid for _, _, pid in ranked])
+    return [Hit(pid_paper, score, texts[pid].text) for pid_paper, score, pid in ranked]

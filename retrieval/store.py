@@ -13,7 +13,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS passages (
     kind TEXT NOT NULL, position INTEGER NOT NULL, text TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS passages_paper ON passages(paper_id);
+CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(
     paper_id UNINDEXED, title, body, tokenize = 'porter unicode61'
 );
@@ -202,6 +204,22 @@ class Store:
         scores, ids = index.search(query.reshape(1, -1), min(k, index.ntotal))
         return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=True) if i >= 0]
 
+    def paper_vector(self, paper_id: str) -> Vectors | None:
+        """The normalised mean of a paper's passage vectors, or None when it has none yet."""
+        index = self.index()
+        vectors = []
+        for passage in self.passages_of(paper_id):
+            try:
+                vectors.append(index.reconstruct(int(passage.id or 0)))
+            except RuntimeError:  # not embedded yet
+                continue
+        if not vectors:
+            return None
+        mean = np.mean(np.array(vectors, dtype=np.float32), axis=0)
+        norm = float(np.linalg.norm(mean)) or 1.0
+        result: Vectors = (mean / norm).astype(np.float32)
+        return result
+
     def save_index(self) -> None:
         tmp = self.index_path.with_suffix(".faiss.tmp")
         faiss.write_index(self.index(), str(tmp))
@@ -269,6 +287,29 @@ class Store:
                 [(p.paper_id, p.kind, p.position, p.text) for p in passages],
             )
             return "added" if old is None else "updated"
+
+    def write_term_df(self, df: Mapping[str, int], n_docs: int) -> None:
+        """Replace the document frequencies key terms are weighted by (see retrieval/terms.py)."""
+        with self._lock:
+            self._db.execute("DELETE FROM term_df")
+            self._db.executemany("INSERT INTO term_df (term, df) VALUES (?, ?)", df.items())
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('term_docs', ?)", (str(n_docs),))
+            self._db.commit()
+
+    def term_df(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
+        """Document frequencies of `terms` (absent: used by one paper at most) and the papers counted."""
+        wanted = list(dict.fromkeys(terms))
+        found: dict[str, int] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            sql = f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(chunk))})"
+            found.update((row[0], int(row[1])) for row in self._query(sql, chunk))
+        docs = self.meta("term_docs")
+        return found, int(docs) if docs else self.count_papers()
+
+    def meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(rows[0][0]) if rows else None
 
     def commit(self) -> None:
         with self._lock:

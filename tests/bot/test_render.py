@@ -9,9 +9,9 @@ import pytest
 from bot.render import (
     TELEGRAM_LIMIT,
     format_authors,
-    render_card_html,
-    render_card_text,
     render_html,
+    render_paper_html,
+    render_paper_text,
     render_text,
     split_html,
 )
@@ -73,7 +73,7 @@ def test_paper_answer_names_where_its_sentences_come_from() -> None:
 
 
 def test_card_of_a_paper_with_300_authors() -> None:
-    html = render_card_html(PAPER)
+    html = render_paper_html(PAPER)
     shown = parse_html(html)
     assert "Author 0, Author 1" in shown and "Author 9 and 290 more" in shown
     assert "Author 10" not in shown
@@ -81,7 +81,7 @@ def test_card_of_a_paper_with_300_authors() -> None:
     assert "<i>accepted</i> at ACL & co" in shown
     assert '<a href="https://arxiv.org/pdf/2405.08597">pdf</a>' in html
     assert utf16_len(shown) < TELEGRAM_LIMIT
-    assert "Author 9 and 290 more" in render_card_text(PAPER)
+    assert "Author 9 and 290 more" in render_paper_text(PAPER)
 
 
 def test_format_authors() -> None:

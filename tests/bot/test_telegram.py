@@ -20,6 +20,7 @@ import httpx
 import pytest
 from telegram.ext import Application
 
+from bot.cardview import render_card_html
 from bot.render import render_html, split_html
 from bot.telegram import APOLOGY, EMPTY, TOO_LONG, RedactToken, build_application, file_url
 from retrieval.settings import Settings
@@ -139,14 +140,28 @@ def test_group_mention_and_reply_to_the_bot_are_answered(fake: FakeBotApi, recor
 
 
 def test_paper_command_shows_a_card(fake: FakeBotApi, recording_library: RecordingLibrary) -> None:
-    [card] = ask_and_wait(fake, f"/paper arXiv:{SPEC}v1")
+    chunks = split_html(render_card_html(recording_library.card(SPEC)))  # type: ignore[arg-type]
+    card = "\n".join(ask_and_wait(fake, f"/paper arXiv:{SPEC}v1", replies=len(chunks)))
     assert card.startswith(f"Speculative Decoding Across Languages\narXiv:{SPEC}\nNirajan Paudel, Michael Ginn,")
     assert "2026-06-01 · cs.CL, cs.LG" in card and "https://" not in card and "abs · pdf" in card
+    for section in ("Quick summary", "Quick answers", "Key findings", "Key terms", "Details", "Similar papers"):
+        assert f"\n{section}" in card
+    assert "Limitations" in card and fake.rejected() == []
     assert ask_and_wait(fake, "/paper") == ["Usage: /paper 2405.08597"]
     assert ask_and_wait(fake, "/paper 2601.99999") == ["I don't have that paper."]
     [limits] = ask_and_wait(fake, "what are the limitations of this paper?")
     assert limits.startswith("Speculative Decoding Across Languages")
     assert recording_library.questions == [("what are the limitations of this paper?", SPEC)]
+
+
+def test_cite_command(fake: FakeBotApi) -> None:
+    [bibtex] = ask_and_wait(fake, f"/cite {SPEC}")
+    assert bibtex.startswith("@misc{paudel2026speculative,") and f"eprint = {{{SPEC}}}" in bibtex
+    [ris] = ask_and_wait(fake, f"/cite arXiv:{SPEC}v2 RIS")
+    assert ris.startswith("TY  - PREPRINT") and ris.endswith("ER  - ")
+    assert ask_and_wait(fake, "/cite") == ["Usage: /cite 2405.08597 [bibtex|ris]"]
+    assert ask_and_wait(fake, "/cite 2601.99999") == ["I don't have that paper."]
+    assert fake.rejected() == []
 
 
 def test_start_and_help_explain_the_bot(fake: FakeBotApi, recording_library: RecordingLibrary) -> None:
@@ -182,9 +197,13 @@ def test_a_429_is_retried(fake: FakeBotApi) -> None:
     assert [c.description for c in fake.rejected()] == ["Too Many Requests: retry after 1"]
 
 
-def test_the_token_never_leaks(fake: FakeBotApi, caplog: pytest.LogCaptureFixture) -> None:
+def test_the_token_never_leaks(
+    fake: FakeBotApi, recording_library: RecordingLibrary, caplog: pytest.LogCaptureFixture
+) -> None:
     ask_and_wait(fake, f"what is {SPEC} about?")
-    ask_and_wait(fake, f"/paper {SPEC}")
+    card = split_html(render_card_html(recording_library.card(SPEC)))  # type: ignore[arg-type]
+    ask_and_wait(fake, f"/paper {SPEC}", replies=len(card))
+    ask_and_wait(fake, f"/cite {SPEC} ris")
     ask_and_wait(fake, "explode")
     records = caplog.get_records("setup") + caplog.get_records("call")  # building the bot logs too
     logged = "\n".join(logging.Formatter("%(message)s").format(r) for r in records)
