@@ -13,6 +13,7 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 
+from retrieval.answer import Answer
 from retrieval.errors import ArxivError, PaperbotError, StoreMissing
 from retrieval.library import Fetcher, Library
 from retrieval.paper import Paper
@@ -131,13 +132,26 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     from bot.render import render_text
 
     library = open_library(settings)
+    current: str | None = None  # lines are one conversation: "what did they find?" follows the line before
     for question in read_lines(args.question):
         if args.question is None and not question.strip() and not args.json:
             continue
-        answer = library.ask(question)
+        answer = ask_safely(library, question, current)
+        current = answer.paper.id if answer.paper else None
         out = json.dumps(answer.to_json(), ensure_ascii=False) if args.json else render_text(answer) + "\n"
         print(out, flush=True)
     return 0
+
+
+def ask_safely(library: Library, question: str, current: str | None) -> Answer:
+    """One question's answer; a bug answers "sorry" for that question (traceback in the log), not for all."""
+    try:
+        return library.ask(question, current)
+    except PaperbotError as exc:
+        return Answer(question, "error", exc.user_message)
+    except Exception:
+        log.exception("answering %r failed", question[:80])
+        return Answer(question, "error", "Sorry, something went wrong while answering that question.")
 
 
 def cmd_search(args: argparse.Namespace, settings: Settings) -> int:

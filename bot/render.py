@@ -50,15 +50,15 @@ def render_html(answer: Answer) -> str:
         parts.append("\n".join(["<b>Papers that match</b>", *lines]))
         return "\n\n".join(parts)
     parts.append(escape(answer.text.strip()) or "(no answer)")
-    if answer.paper is not None and answer.sources:
+    if answer.paper is not None and provenance(answer):
         parts.append(f"<i>Source: {escape(provenance(answer))}</i>")
     return "\n\n".join(parts)
 
 
 def provenance(answer: Answer) -> str:
     """Where a paper answer's sentences come from, e.g. 'the abstract and a machine-written summary'."""
-    kinds = list(dict.fromkeys(KIND_NAMES.get(s.kind.split(":")[0], s.kind) for s in answer.sources))
-    return " and ".join(kinds)
+    kinds = [KIND_NAMES[s.kind.split(":")[0]] for s in answer.sources if s.kind.split(":")[0] in KIND_NAMES]
+    return " and ".join(dict.fromkeys(kinds))
 
 
 def render_paper_html(paper: Paper, abstract: bool = True) -> str:
@@ -94,7 +94,7 @@ def render_text(answer: Answer) -> str:
         parts.append("\n".join(lines))
         return "\n\n".join(parts)
     parts.append(clean(answer.text.strip()) or "(no answer)")
-    if answer.paper is not None and answer.sources:
+    if answer.paper is not None and provenance(answer):
         parts.append(clean(f"Source: {provenance(answer)}, {answer.paper.abs_url or answer.paper.id}"))
     return "\n\n".join(parts)
 

@@ -14,6 +14,7 @@ import numpy as np
 from retrieval.answer import Answer, Source, label
 from retrieval.embed import Vectors
 from retrieval.facets import ASKING_WORDS, CUES, STRICT_FACETS, SUMMARY_FACETS
+from retrieval.metadata import METADATA_FACETS, describe
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
 from retrieval.search import Hit, fts_words
@@ -119,11 +120,10 @@ def answer_from_paper(
     question: str, facet: str, paper: Paper, focus: str, encode: Callable[[list[str]], Vectors]
 ) -> Answer:
     """Answer `facet` of `paper` with its sentences closest to `focus` (the question minus the paper's name)."""
-    if facet == "authors":
-        names = _source(paper, 1.0, ", ".join(paper.authors), "metadata")
-        return Answer(question, facet, describe_authors(paper), paper, (names,))
-    if facet == "date":
-        return Answer(question, facet, describe_date(paper), paper, ())
+    if facet in METADATA_FACETS:
+        text, value = describe(paper, facet)
+        source = (_source(paper, 1.0, value, "metadata"),) if value else ()
+        return Answer(question, facet, text, paper, source)
     if not paper.abstract and not paper.summaries:
         return Answer(question, facet, "I have only the title of this paper.", paper, ())
     finding = find_facet(paper, facet, lambda cands: similarity_to(focus, cands, encode))
@@ -131,6 +131,26 @@ def answer_from_paper(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
     )
     return Answer(question, facet, finding.text, paper, sources)
+
+
+COMPARED = ("about", "method", "results")
+
+
+def compare(question: str, first: Paper, second: Paper) -> Answer:
+    """Side by side: what each paper is about, how it works and what it found, in its own sentences."""
+    rows: list[str] = []
+    sources: list[Source] = []
+    for paper in (first, second):
+        rows.append(f"{paper.title} ({label(paper)}):")
+        for facet in COMPARED:
+            finding = find_facet(paper, facet)
+            shown = finding.picked[:1]
+            rows.append(f"  {FACET_TITLES_SHORT[facet]}: {shown[0].text if shown else finding.text}")
+            sources.extend(_source(paper, s, c.text, c.kind) for c, s in zip(shown, finding.scores, strict=False))
+    return Answer(question, "compare", "\n".join(rows), first, tuple(sources))
+
+
+FACET_TITLES_SHORT = {"about": "About", "method": "Method", "results": "Results"}
 
 
 def answer_topic(question: str, hits: Sequence[Hit], papers: dict[str, Paper], lines: int = 5) -> Answer:
@@ -164,29 +184,6 @@ def similarity_to(focus: str, cands: Sequence[Candidate], encode: Callable[[list
     vectors = encode([focus, *(c.text for c in cands)])
     similarity: Vectors = vectors[1:] @ vectors[0]
     return similarity
-
-
-def describe_authors(paper: Paper) -> str:
-    if not paper.authors:
-        return "The record does not list the authors."
-    names = ", ".join(paper.authors[:12])
-    more = f" and {len(paper.authors) - 12} more" if len(paper.authors) > 12 else ""
-    return f"Written by {names}{more}."
-
-
-def describe_date(paper: Paper) -> str:
-    parts = []
-    if paper.announced:
-        parts.append(f"announced {paper.announced}")
-    if paper.published:
-        parts.append(f"first submitted {paper.published}")
-    if paper.updated and paper.updated != paper.published:
-        parts.append(f"updated {paper.updated}")
-    if paper.version:
-        parts.append(f"the version I hold is v{paper.version}")
-    if not parts:
-        return "The record does not give a date."
-    return f"{'; '.join(parts).capitalize()}."
 
 
 def first_sentence(text: str) -> str:

@@ -7,10 +7,17 @@ import re
 # Checked in order; the first rule whose pattern matches names the facet.
 _RULES: tuple[tuple[str, str], ...] = (
     ("cite", r"\b(cite|citation|bibtex|bib entry|reference entry)\b"),
-    ("similar", r"\b(similar|related) (papers?|work)\b|\bpapers? like\b"),
+    ("similar", r"\bsimilar (papers?|work|ones?|to)\b|\b(papers?|work) similar\b|\brelated (papers?|work)\b"
+     r"|\bpapers? like\b|\blike this( one)?\b"),
     ("authors", r"\bwho (wrote|are the authors|authored)\b|\b(list|name)s? (of )?the authors\b|\bauthor list\b"
      r"|^\W*authors?\b|\bwritten by\b|\bwho is behind\b"),
-    ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"),
+    ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
+    ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"
+     r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b"),
+    ("categories", r"\bcategor(y|ies)\b|\bsubject (area|class)\b|\barxiv (section|area|listing)\b|\bwhich field\b"),
+    ("comment", r"\bcomments?\b|\bvenue\b|\baccepted (at|to|by)\b|\bwhere (was|is) it published\b"
+     r"|\bpublished (in|at)\b|\bconference\b|\bjournal\b|\bhow many pages\b"),
+    ("key_terms", r"\bkey ?(terms|words|phrases)\b|\bkeywords\b|\bmain terms\b|\btags\b"),
     ("limitations", r"\blimitations?\b|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b"),
     ("future_work", r"\bfuture (work|directions?|research)\b|\bnext steps?\b|\bopen (questions|problems)\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
@@ -106,13 +113,19 @@ ASKING_WORDS = frozenset(
     shortcomings caveat caveats future next step steps open question questions problem problems summary summarise
     summarize tldr overview explain main idea goal describe use used using wrote written author authors key
     propose proposed published released date version cite citation bibtex similar related compare compared
-    tell know give main core basic simple simply terms detail details really exactly""".split()
+    tell know give main core basic simple simply terms detail details really exactly venue venues comment
+    comments category categories keyword keywords term bibtex ris reference similar related like come came out
+    date published publication when where accepted conference journal pages listed arxiv field area subject
+    caveat weak weaknesses next plan plans why matter matters differ different""".split()
 )
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
 
 
 def is_follow_up(question: str, content_words: list[str]) -> bool:
-    """'What method did they use?': refers back (they/it/the paper) and names nothing else to search for."""
-    if is_topic_question(question) or not _REFERENCE.search(question):
+    """'What method did they use?', 'any caveats?': refers back, or only asks, and names nothing to search for."""
+    if is_topic_question(question):
         return False
-    return sum(1 for word in content_words if word not in ASKING_WORDS) <= MAX_FOLLOW_UP_WORDS
+    extra = sum(1 for word in content_words if word not in ASKING_WORDS)
+    if _REFERENCE.search(question):
+        return extra <= MAX_FOLLOW_UP_WORDS
+    return extra == 0 and bool(detect_facet(question))

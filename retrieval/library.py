@@ -12,13 +12,15 @@ from collections.abc import Callable
 
 from retrieval.answer import Answer, cite_line
 from retrieval.card import Card, build_card
-from retrieval.compose import answer_from_paper, answer_topic, first_sentence
+from retrieval.cite import cite
+from retrieval.compose import answer_from_paper, answer_topic, compare, first_sentence
 from retrieval.embed import Embedder
 from retrieval.facets import detect_facet, is_follow_up
 from retrieval.paper import Paper, normalise_id
-from retrieval.resolve import resolve
-from retrieval.search import Hit, fts_query, fts_words, search
+from retrieval.resolve import resolve, resolve_all
+from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
 from retrieval.store import Store
+from retrieval.terms import key_terms, paper_terms
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 2000  # characters looked at; the rest of a huge message is ignored
@@ -31,6 +33,7 @@ HELP = (
 )
 
 Fetcher = Callable[[str], Paper | None]
+STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 
 
 def clean_question(question: str) -> str:
@@ -64,6 +67,8 @@ class Library:
         facet = detect_facet(text)
         subject = resolve(self.store, text, current)
         if subject.paper is not None:
+            if facet in STORE_FACETS:
+                return self.answer_from_store(question, facet, subject.paper, text)
             focus = text.replace(subject.mention, " ") if subject.mention else text
             return answer_from_paper(question, facet or "about", subject.paper, focus, self.embedder.encode)
         if subject.missing_id:
@@ -71,6 +76,26 @@ class Library:
         if is_follow_up(text, fts_words(text)):
             return Answer(question, facet or "about", "Which paper do you mean? " + HELP)
         return self.answer_topic(question, text)
+
+    def answer_from_store(self, question: str, facet: str, paper: Paper, text: str) -> Answer:
+        """Facets answered from the store around the paper: key terms, similar papers, citation, comparison."""
+        if facet == "cite":
+            return Answer(question, facet, cite(paper, "ris" if re.search(r"\bris\b", text, re.I) else "bibtex"), paper)
+        if facet == "key_terms":
+            df, n_docs = self.store.term_df(paper_terms(paper))
+            terms = ", ".join(f"{term} ({weight:.3f})" for term, weight in key_terms(paper, df, n_docs))
+            return Answer(question, facet, f"Key terms: {terms}." if terms else "No key terms stand out.", paper)
+        if facet == "similar":
+            hits = similar_papers(self.store, paper.id, 5)
+            papers = self.store.get_papers(hit.paper_id for hit in hits)
+            listed = answer_topic(question, hits, papers)
+            return Answer(
+                question, facet, listed.text.replace("Papers that match", "Similar papers"), paper, listed.sources
+            )
+        other = next((p for p in resolve_all(self.store, text) if p.id != paper.id), None)
+        if other is None:
+            return Answer(question, facet, "Compare it with which paper? Name both by id or title.", paper)
+        return compare(question, paper, other)
 
     def answer_topic(self, question: str, text: str) -> Answer:
         vector = self.embedder.encode_one(text)

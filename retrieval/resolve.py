@@ -69,3 +69,24 @@ def resolve_title(store: Store, question: str) -> Subject | None:
         paper = store.get_paper(best[1])
         return Subject(paper, how="title", mention=paper.title if paper else "")
     return None
+
+
+def resolve_all(store: Store, question: str) -> list[Paper]:
+    """Every stored paper a question names by id, then by quoted or contained title (for "compare A and B")."""
+    found = [p for p in (store.get_paper(i) for i in find_ids(question)) if p is not None]
+    rest = question
+    for paper in found:
+        rest = rest.replace(paper.id, " ")
+    while len(found) < 3:
+        titled = resolve_title(store, rest)
+        if titled is None or titled.paper is None or titled.paper in found:
+            break
+        found.append(titled.paper)
+        rest = rest.replace(titled.mention, " ") if titled.mention in rest else _drop_title(rest, titled.paper.title)
+    return found
+
+
+def _drop_title(text: str, title: str) -> str:
+    """`text` with the words of `title` taken out (a fuzzy match leaves no exact span to cut)."""
+    words = set(title_key(title).split())
+    return " ".join(w for w in text.split() if title_key(w) not in words)

@@ -300,15 +300,21 @@ class Store:
         """Document frequencies of `terms` (absent: used by one paper at most) and the papers counted."""
         wanted = list(dict.fromkeys(terms))
         found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            sql = f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(chunk))})"
-            found.update((row[0], int(row[1])) for row in self._query(sql, chunk))
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                sql = f"SELECT term, df FROM term_df WHERE term IN ({','.join('?' * len(chunk))})"
+                found.update((row[0], int(row[1])) for row in self._query(sql, chunk))
+        except sqlite3.OperationalError:  # a store from before key terms: `paperbot ingest` adds them
+            return {}, self.count_papers()
         docs = self.meta("term_docs")
         return found, int(docs) if docs else self.count_papers()
 
     def meta(self, key: str) -> str | None:
-        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        try:
+            rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        except sqlite3.OperationalError:  # a store from before the meta table
+            return None
         return str(rows[0][0]) if rows else None
 
     def commit(self) -> None:

@@ -117,3 +117,28 @@ def test_a_description_with_pronouns_is_searched_not_taken_as_a_follow_up(librar
     for current in (None, "2605.30580"):
         answer = library.ask(question, current=current)
         assert answer.facet == "search" and answer.paper is None, (current, answer.text)
+
+
+@pytest.mark.parametrize(
+    ("question", "facet", "expected"),
+    [
+        ("what category is 2605.30580 in?", "categories", "Listed in cs.CL (primary), also cs.LG."),
+        ("any venue or comments for 2605.30580?", "comment", "submitted to ACL ARR May 2026"),
+        ("When did 2605.30580 come out?", "date", "Announced 2026-06-01."),
+        ("key terms of 2605.30580", "key_terms", "Key terms: "),
+        ("give me a bibtex for 2605.30580", "cite", "@misc{paudel2026speculative,"),
+        ("papers similar to 2605.30580", "similar", "Similar papers:\n1. "),
+        ("compare 2605.30580 with 'Probing the Prompt KV Cache: Where It Becomes Dispensable'", "compare",
+         "Probing the Prompt KV Cache: Where It Becomes Dispensable (arXiv:2605.30574):"),
+    ],
+)  # fmt: skip
+def test_record_and_store_facets(library: Library, question: str, facet: str, expected: str) -> None:
+    answer = library.ask(question)
+    assert answer.facet == facet and answer.paper is not None and answer.paper.id == "2605.30580"
+    assert expected in answer.text
+
+
+def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> None:
+    for question in ("any caveats?", "and the venue?", "key results?"):
+        answer = library.ask(question, current="2605.30580")
+        assert answer.paper is not None and answer.paper.id == "2605.30580", question
