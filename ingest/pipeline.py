@@ -23,6 +23,7 @@ from retrieval.embed import Vectors
 from retrieval.errors import SourceError
 from retrieval.paper import Paper
 from retrieval.passages import make_passages
+from retrieval.resolve import paper_aliases
 from retrieval.settings import Settings
 from retrieval.store import Store
 from retrieval.terms import document_frequencies
@@ -98,8 +99,9 @@ def ingest(
     for source in sources:
         with tqdm(desc=f"reading {source}", unit=" papers", file=stderr, disable=quiet) as bar:
             store_papers(store, _counted(read_papers(source, settings, on_skip), bar), counts)
-    if counts["added"] or counts["updated"] or store.meta("term_docs") is None:
+    if counts["added"] or counts["updated"] or store.meta("aliases") is None:
         store.write_term_df(*document_frequencies(store.all_papers()))
+        store.write_aliases((alias, p.id, kind) for p in store.all_papers() for alias, kind in paper_aliases(p))
     with tqdm(desc="embedding passages", unit=" passages", file=stderr, disable=quiet) as bar:
 
         def progress(done: int, total: int) -> None:

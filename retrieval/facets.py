@@ -9,23 +9,26 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("cite", r"\b(cite|citation|bibtex|bib entry|reference entry)\b"),
     ("similar", r"\bsimilar (papers?|work|ones?|to)\b|\b(papers?|work) similar\b|\brelated (papers?|work)\b"
      r"|\bpapers? like\b|\blike this( one)?\b"),
-    ("authors", r"\bwho (wrote|are the authors|authored)\b|\b(list|name)s? (of )?the authors\b|\bauthor list\b"
-     r"|^\W*authors?\b|\bwritten by\b|\bwho is behind\b"),
+    ("authors", r"\bwho (wrote|are the authors|authored|built|made|created|developed|did)\b|\bwho('s| is| are) behind\b"
+     r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwritten by\b|\bwhose (paper|work)\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
     ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"
      r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b"),
     ("categories", r"\bcategor(y|ies)\b|\bsubject (area|class)\b|\barxiv (section|area|listing)\b|\bwhich field\b"),
-    ("comment", r"\bcomments?\b|\bvenue\b|\baccepted (at|to|by)\b|\bwhere (was|is) it published\b"
-     r"|\bpublished (in|at)\b|\bconference\b|\bjournal\b|\bhow many pages\b"),
+    ("comment", r"\bcomments?\b|\bvenues?\b|\baccepted\b|\bwhere (was|is|were)\b.*\b(published|presented|appear)"
+     r"|\bpublished (in|at)\b|\bconference\b|\bjournal\b|\bhow many pages\b|\bpeer.?review"),
     ("key_terms", r"\bkey ?(terms|words|phrases)\b|\bkeywords\b|\bmain terms\b|\btags\b"),
     ("limitations", r"\blimitations?\b|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b"),
-    ("future_work", r"\bfuture (work|directions?|research)\b|\bnext steps?\b|\bopen (questions|problems)\b"),
+    ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bdo next\b"
+     r"|\bplan(s|ning)? (to|for|on)\b|\bgoing forward\b|\bwhat('s| is) next\b|\bwill they\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
-     r"|\barchitecture\b|\balgorithm\b|\bhow (was|were) .* (built|trained|done)\b"),
+     r"|\barchitecture\b|\balgorithm\b|\bhow (is|are|was|were|do|does|did)\b.*\b(work|trained|built|done|implemented"
+     r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"),
     ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
-     r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bbenchmark|\bexperiments?\b"),
-    ("significance", r"\bsignifican|\bwhy (does|is) (it|this) (matter|important)|\bimportan(t|ce)\b|\bimpact\b"
-     r"|\bimplications?\b|\bwhy should\b"),
+     r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bbenchmark|\bexperiments?\b|\bhow (well|good|fast"
+     r"|accurate|much|many)\b|\bnumbers\b|\bspeed.?ups?\b|\bimprove|\bscores?\b|\bgains?\b|\bthroughput\b"),
+    ("significance", r"\bsignifican|\bwhy (does|is|should|would) .*(matter|important|care|needed|useful)"
+     r"|\bimportan(t|ce)\b|\bimpact\b|\bimplications?\b|\bwhy should\b|\btake.?aways?\b|\bso what\b|\bwhy care\b"),
     ("contributions", r"\bcontribut"),
     ("novelty", r"\bnovel(ty)?\b|\bwhat('s| is) new\b|\boriginal(ity)?\b"),
     ("about", r"\babout\b|\bsummar|\btl;?dr\b|\boverview\b|\bwhat is\b|\bexplain\b|\bgist\b|\bmain idea\b"
@@ -121,11 +124,21 @@ ASKING_WORDS = frozenset(
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
 
 
-def is_follow_up(question: str, content_words: list[str]) -> bool:
-    """'What method did they use?', 'any caveats?': refers back, or only asks, and names nothing to search for."""
+def is_follow_up(question: str, content_words: list[str], known: frozenset[str] = frozenset()) -> bool:
+    """'What method did they use?', 'any caveats?', 'how is the compressor trained?' (words of the paper in
+    `known`): refers back, or only asks, and names nothing else to search for."""
     if is_topic_question(question):
         return False
-    extra = sum(1 for word in content_words if word not in ASKING_WORDS)
+    extra = sum(1 for word in content_words if word not in ASKING_WORDS and _plain(word) not in known)
     if _REFERENCE.search(question):
         return extra <= MAX_FOLLOW_UP_WORDS
     return extra == 0 and bool(detect_facet(question))
+
+
+def known_words(text: str) -> frozenset[str]:
+    """The words of a paper's title and abstract, as `is_follow_up` compares them."""
+    return frozenset(_plain(word) for word in re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _plain(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word

@@ -64,8 +64,8 @@ class Library:
         text = clean_question(question)
         if not re.search(r"\w", text):
             return Answer(question, "empty", HELP)
-        facet = detect_facet(text)
         subject = resolve(self.store, text, current)
+        facet = detect_facet(text.replace(subject.mention, " ") if subject.mention else text)
         if subject.paper is not None:
             if facet in STORE_FACETS:
                 return self.answer_from_store(question, facet, subject.paper, text)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from retrieval.facets import is_follow_up
+from retrieval.facets import is_follow_up, known_words
 from retrieval.paper import Paper, find_ids
 from retrieval.search import fts_query, fts_words
 from retrieval.store import Store, title_key
@@ -35,13 +35,12 @@ def resolve(store: Store, question: str, current: str | None = None) -> Subject:
     if ids:
         paper = store.get_paper(ids[0])
         return Subject(paper, "" if paper else ids[0], "id", ids[0])
-    titled = resolve_title(store, question)
+    titled = resolve_title(store, question) or resolve_alias(store, question)
     if titled is not None:
         return titled
-    if current and is_follow_up(question, fts_words(question)):
-        paper = store.get_paper(current)
-        if paper is not None:
-            return Subject(paper, how="context")
+    paper = store.get_paper(current) if current else None
+    if paper and is_follow_up(question, fts_words(question), known_words(f"{paper.title} {paper.abstract}")):
+        return Subject(paper, how="context")
     return Subject()
 
 
@@ -90,3 +89,58 @@ def _drop_title(text: str, title: str) -> str:
     """`text` with the words of `title` taken out (a fuzzy match leaves no exact span to cut)."""
     words = set(title_key(title).split())
     return " ".join(w for w in text.split() if title_key(w) not in words)
+
+
+_NAMED = re.compile(
+    r"\b(?:propose|introduce|present|call|term|name|dub|release|develop)(?:s|d|ed)?\s+(?:(?:a|an|the)\s+)?"
+    r"(?:\\text(?:bf|it|sc|tt)\{)?([A-Z][A-Za-z0-9\-.]*[A-Za-z0-9])"
+)
+_ALIAS_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def is_name(alias: str) -> bool:
+    """A coined name rather than words: FlowBender, ViPSy, CULTURESCORE, Qwen2, MCP-Persona; not LLM-based."""
+    return any(_is_name_word(word) for word in alias.split())
+
+
+def _is_name_word(word: str) -> bool:
+    parts = word.split("-")
+    if len(parts) > 1 and parts[-1].islower():  # LLM-based, Training-free: a word with a suffix
+        return False
+    inner_capitals = sum(c.isupper() for part in parts for c in part[1:])
+    has_digit = any(c.isdigit() for c in word) and any(c.isalpha() for c in word)
+    return inner_capitals >= 1 or has_digit
+
+
+def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
+    """Names a paper goes by: its title's prefix before a colon, and what its abstract says it proposes."""
+    found: list[tuple[str, str]] = []
+    head = paper.title.split(":", 1)[0].strip() if ":" in paper.title else ""
+    if head and len(head.split()) <= 4 and is_name(head):
+        found.append((head, "title"))
+    for match in _NAMED.finditer(paper.abstract):
+        name = match.group(1).rstrip(".-")
+        if is_name(name) and name not in [a for a, _ in found]:
+            found.append((name, "abstract"))
+    return found
+
+
+def resolve_alias(store: Store, question: str) -> Subject | None:
+    """A paper named by what it is called ("How does Skill-to-LoRA work?"), when only one paper goes by it."""
+    tokens = _ALIAS_TOKEN.findall(question)
+    spans = {" ".join(tokens[i : i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
+    matches = [
+        (alias, paper_id, kind)
+        for alias, paper_id, kind in store.find_aliases([span.lower() for span in spans])
+        if alias in spans or (len(alias) > 5 and not alias.isupper())  # short or all-caps names: exact case
+    ]
+    if not matches:
+        return None
+    longest = max(len(alias) for alias, _, _ in matches)
+    best = [m for m in matches if len(m[0]) == longest]
+    titled = [m for m in best if m[2] == "title"] or best
+    if len({paper_id for _, paper_id, _ in titled}) != 1:
+        return None  # two papers go by that name: ask by id or title instead
+    alias, paper_id, _ = titled[0]
+    paper = store.get_paper(paper_id)
+    return Subject(paper, how="alias", mention=alias) if paper else None

@@ -43,6 +43,8 @@ CREATE TABLE IF NOT EXISTS passages (
 CREATE INDEX IF NOT EXISTS passages_paper ON passages(paper_id);
 CREATE TABLE IF NOT EXISTS term_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS aliases (key TEXT NOT NULL, alias TEXT NOT NULL, paper_id TEXT NOT NULL, kind TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS aliases_key ON aliases(key);
 CREATE VIRTUAL TABLE IF NOT EXISTS papers_fts USING fts5(
     paper_id UNINDEXED, title, body, tokenize = 'porter unicode61'
 );
@@ -295,6 +297,27 @@ class Store:
             self._db.executemany("INSERT INTO term_df (term, df) VALUES (?, ?)", df.items())
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('term_docs', ?)", (str(n_docs),))
             self._db.commit()
+
+    def write_aliases(self, rows: Iterable[tuple[str, str, str]]) -> None:
+        """Replace the names papers go by ("Skill-to-LoRA"): (alias, paper id, "title" or "abstract")."""
+        with self._lock:
+            self._db.execute("DELETE FROM aliases")
+            self._db.executemany(
+                "INSERT INTO aliases (key, alias, paper_id, kind) VALUES (?, ?, ?, ?)",
+                ((alias.lower(), alias, paper_id, kind) for alias, paper_id, kind in rows),
+            )
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('aliases', '1')")
+            self._db.commit()
+
+    def find_aliases(self, keys: Sequence[str]) -> list[tuple[str, str, str]]:
+        """(alias as written, paper id, kind) for every alias whose lower-cased form is in `keys`."""
+        if not keys:
+            return []
+        sql = f"SELECT alias, paper_id, kind FROM aliases WHERE key IN ({','.join('?' * len(keys))})"
+        try:
+            return [(row[0], row[1], row[2]) for row in self._query(sql, list(keys))]
+        except sqlite3.OperationalError:  # a store from before aliases
+            return []
 
     def term_df(self, terms: Iterable[str]) -> tuple[dict[str, int], int]:
         """Document frequencies of `terms` (absent: used by one paper at most) and the papers counted."""
