@@ -30,6 +30,7 @@ from retrieval.terms import document_frequencies
 
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
+MAX_ALIAS_PAPERS = 3  # a name used by more papers than this is a field's term
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,12 @@ def ingest(
             store_papers(store, _counted(read_papers(source, settings, on_skip), bar), counts)
     if counts["added"] or counts["updated"] or store.meta("aliases") is None:
         store.write_term_df(*document_frequencies(store.all_papers()))
-        store.write_aliases((alias, p.id, kind) for p in store.all_papers() for alias, kind in paper_aliases(p))
+        store.write_aliases(
+            (alias, p.id, kind)
+            for p in store.all_papers()
+            for alias, kind in paper_aliases(p)
+            if store.phrase_count(alias, MAX_ALIAS_PAPERS + 1) <= MAX_ALIAS_PAPERS  # RL, LoRA: terms, not names
+        )
     with tqdm(desc="embedding passages", unit=" passages", file=stderr, disable=quiet) as bar:
 
         def progress(done: int, total: int) -> None:

@@ -10,27 +10,35 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("similar", r"\bsimilar (papers?|work|ones?|to)\b|\b(papers?|work) similar\b|\brelated (papers?|work)\b"
      r"|\bpapers? like\b|\blike this( one)?\b"),
     ("authors", r"\bwho (wrote|are the authors|authored|built|made|created|developed|did)\b|\bwho('s| is| are) behind\b"
-     r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwritten by\b|\bwhose (paper|work)\b"),
+     r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwho (is|are) the authors?\b"
+     r"|\bwritten by\b|\bwhose (paper|work)\b"),
+    ("results", r"\bhow (well|much better|much|fast|good|close|accurate)\b|\bdoes it (beat|outperform|win)\b"
+     r"|\bhow did (the )?(models?|it|they) (do|fare|perform)\b"
+     r"|\bwhich (model|method|variant) (worked|works|was) best\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
     ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"
      r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b"),
-    ("categories", r"\bcategor(y|ies)\b|\bsubject (area|class)\b|\barxiv (section|area|listing)\b|\bwhich field\b"),
     ("comment", r"\bcomments?\b|\bvenues?\b|\baccepted\b|\bwhere (was|is|were)\b.*\b(published|presented|appear)"
      r"|\bpublished (in|at)\b|\bconference\b|\bjournal\b|\bhow many pages\b|\bpeer.?review"),
+    ("categories", r"\bcategor(y|ies)\b|\bsubject (area|class)\b|\barxiv (section|area|listing)\b|\bwhich field\b"),
     ("key_terms", r"\bkey ?(terms|words|phrases)\b|\bkeywords\b|\bmain terms\b|\btags\b"),
     ("limitations", r"\blimitations?\b|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b"),
     ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bdo next\b"
-     r"|\bplan(s|ning)? (to|for|on)\b|\bgoing forward\b|\bwhat('s| is) next\b|\bwill they\b"),
+     r"|\bplan(s|ning)? (to|for|on)\b|\bgoing forward\b|\bwhat('s| is) next\b|\bwill they\b|\bcomes? next\b"
+     r"|\bwork on next\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
      r"|\barchitecture\b|\balgorithm\b|\bhow (is|are|was|were|do|does|did)\b.*\b(work|trained|built|done|implemented"
-     r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"),
+     r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"
+     r"|\bcomponents?\b|\bwhat (data|dataset|datasets|metrics)\b|\bwhat does the \w+ (integrate|use|combine)\b"
+     r"|\bwhat are the (two|three|\w+) (branches|stages|steps|parts|modules)\b"),
     ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
      r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bbenchmark|\bexperiments?\b|\bhow (well|good|fast"
      r"|accurate|much|many)\b|\bnumbers\b|\bspeed.?ups?\b|\bimprove|\bscores?\b|\bgains?\b|\bthroughput\b"),
     ("significance", r"\bsignifican|\bwhy (does|is|should|would) .*(matter|important|care|needed|useful)"
      r"|\bimportan(t|ce)\b|\bimpact\b|\bimplications?\b|\bwhy should\b|\btake.?aways?\b|\bso what\b|\bwhy care\b"),
     ("contributions", r"\bcontribut"),
-    ("novelty", r"\bnovel(ty)?\b|\bwhat('s| is) new\b|\boriginal(ity)?\b"),
+    ("novelty", r"\bnovel(ty)?\b|\bwhat('s| is) new\b|\boriginal(ity)?\b|\bnew (idea|about)\b|\bdiffer(ent|s)? from\b"
+     r"|\bcompared to (current|existing|prior)\b|\bunlike\b"),
     ("about", r"\babout\b|\bsummar|\btl;?dr\b|\boverview\b|\bwhat is\b|\bexplain\b|\bgist\b|\bmain idea\b"
      r"|\bdescribe\b|\bgoal\b|\bproblem\b"),
 )  # fmt: skip
@@ -89,10 +97,10 @@ SUMMARY_FACETS = {  # which machine-written summary facet answers which question
 }
 
 
-def detect_facet(question: str) -> str:
+def detect_facet(question: str, skip: str = "") -> str:
     """The facet a question asks for, or "" when it names none (then: about a paper, search otherwise)."""
     for facet, pattern in _COMPILED:
-        if pattern.search(question):
+        if facet != skip and pattern.search(question):
             return facet
     return ""
 
@@ -119,7 +127,9 @@ ASKING_WORDS = frozenset(
     tell know give main core basic simple simply terms detail details really exactly venue venues comment
     comments category categories keyword keywords term bibtex ris reference similar related like come came out
     date published publication when where accepted conference journal pages listed arxiv field area subject
-    caveat weak weaknesses next plan plans why matter matters differ different""".split()
+    caveat weak weaknesses next plan plans why matter matters differ different info information listing listed
+    mention mentioned discuss discussed report reported stated state say says lesson lessons takeaway takeaways
+    trick idea ideas components component contribution list""".split()
 )
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
 
@@ -127,12 +137,12 @@ MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a
 def is_follow_up(question: str, content_words: list[str], known: frozenset[str] = frozenset()) -> bool:
     """'What method did they use?', 'any caveats?', 'how is the compressor trained?' (words of the paper in
     `known`): refers back, or only asks, and names nothing else to search for."""
-    if is_topic_question(question):
+    if is_topic_question(question) and detect_facet(question) != "similar":
         return False
     extra = sum(1 for word in content_words if word not in ASKING_WORDS and _plain(word) not in known)
     if _REFERENCE.search(question):
         return extra <= MAX_FOLLOW_UP_WORDS
-    return extra == 0 and bool(detect_facet(question))
+    return extra <= 2 and bool(detect_facet(question))
 
 
 def known_words(text: str) -> frozenset[str]:

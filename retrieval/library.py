@@ -66,6 +66,12 @@ class Library:
             return Answer(question, "empty", HELP)
         subject = resolve(self.store, text, current)
         facet = detect_facet(text.replace(subject.mention, " ") if subject.mention else text)
+        if facet == "compare":
+            named = resolve_all(self.store, text)
+            if len(named) >= 2 or (len(named) == 1 and subject.paper and subject.paper != named[0]):
+                first, second = (named[0], named[1]) if len(named) >= 2 else (subject.paper, named[0])
+                return compare(question, first, second)  # type: ignore[arg-type]
+            facet = detect_facet(text, skip="compare")
         if subject.paper is not None:
             if facet in STORE_FACETS:
                 return self.answer_from_store(question, facet, subject.paper, text)
@@ -92,10 +98,7 @@ class Library:
             return Answer(
                 question, facet, listed.text.replace("Papers that match", "Similar papers"), paper, listed.sources
             )
-        other = next((p for p in resolve_all(self.store, text) if p.id != paper.id), None)
-        if other is None:
-            return Answer(question, facet, "Compare it with which paper? Name both by id or title.", paper)
-        return compare(question, paper, other)
+        return Answer(question, facet, "Compare it with which paper? Name both by id or title.", paper)
 
     def answer_topic(self, question: str, text: str) -> Answer:
         vector = self.embedder.encode_one(text)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from retrieval.facets import is_follow_up, known_words
+from retrieval.facets import is_follow_up, is_topic_question, known_words
 from retrieval.paper import Paper, find_ids
 from retrieval.search import fts_query, fts_words
 from retrieval.store import Store, title_key
@@ -17,6 +17,7 @@ from retrieval.store import Store, title_key
 TITLE_CANDIDATES = 30
 MIN_TITLE_CHARS = 12
 FUZZY_THRESHOLD = 93.0
+MIN_TITLE_START = 5  # words of a title's beginning that name the paper ("Mask to Concept: Auto-Promptable SAM3")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{8,400})[\"“”«»„]|(?<![A-Za-z])['‘’]([^'‘’]{8,400})['‘’](?![A-Za-z])")
 
 
@@ -54,41 +55,49 @@ def resolve_title(store: Store, question: str) -> Subject | None:
             return Subject(paper, how="title", mention=quoted)
     key = title_key(question)
     best: tuple[float, str] = (0.0, "")
-    for paper_id, _ in store.match_bm25(fts_query(question), TITLE_CANDIDATES, column="title"):
-        paper = store.get_paper(paper_id)
-        if paper is None:
-            continue
+    begun: tuple[int, str] = (0, "")  # the longest title whose beginning the question quotes
+    candidates = store.get_papers(pid for pid, _ in store.match_bm25(fts_query(question), TITLE_CANDIDATES, "title"))
+    for paper_id, paper in candidates.items():
         candidate = title_key(paper.title)
-        if len(candidate) < MIN_TITLE_CHARS or len(candidate) > len(key) + 3:
-            continue
-        score = fuzz.partial_ratio(candidate, key)
-        if score > best[0]:
-            best = (score, paper_id)
+        if len(candidate) >= MIN_TITLE_CHARS and len(candidate) <= len(key) + 3:
+            best = max(best, (fuzz.partial_ratio(candidate, key), paper_id))
+        begun = max(begun, (title_start(candidate.split(), key.split()), paper_id))
     if best[0] >= FUZZY_THRESHOLD:
-        paper = store.get_paper(best[1])
-        return Subject(paper, how="title", mention=paper.title if paper else "")
+        paper = candidates[best[1]]
+        return Subject(paper, how="title", mention=paper.title)
+    if begun[0] >= MIN_TITLE_START and not is_topic_question(question):
+        paper = candidates[begun[1]]
+        return Subject(paper, how="title", mention=paper.title)
     return None
 
 
+def title_start(title: list[str], words: list[str]) -> int:
+    """How many words of the title's beginning stand in `words` in a row (typos allowed)."""
+    best = 0
+    for start in range(len(words)):
+        n = 0
+        while n < len(title) and start + n < len(words) and fuzz.ratio(title[n], words[start + n]) >= 85:
+            n += 1
+        best = max(best, n)
+    return best
+
+
 def resolve_all(store: Store, question: str) -> list[Paper]:
-    """Every stored paper a question names by id, then by quoted or contained title (for "compare A and B")."""
-    found = [p for p in (store.get_paper(i) for i in find_ids(question)) if p is not None]
-    rest = question
-    for paper in found:
-        rest = rest.replace(paper.id, " ")
-    while len(found) < 3:
-        titled = resolve_title(store, rest)
-        if titled is None or titled.paper is None or titled.paper in found:
-            break
-        found.append(titled.paper)
-        rest = rest.replace(titled.mention, " ") if titled.mention in rest else _drop_title(rest, titled.paper.title)
-    return found
-
-
-def _drop_title(text: str, title: str) -> str:
-    """`text` with the words of `title` taken out (a fuzzy match leaves no exact span to cut)."""
-    words = set(title_key(title).split())
-    return " ".join(w for w in text.split() if title_key(w) not in words)
+    """Every stored paper a question names (id, title or name), in the order named: "compare A and B"."""
+    named: list[tuple[int, Paper]] = []
+    for paper_id in find_ids(question):
+        paper = store.get_paper(paper_id)
+        if paper is not None:
+            named.append((question.find(paper_id), paper))
+    for found in (resolve_title(store, question), resolve_alias(store, question)):
+        if found is not None and found.paper is not None:
+            at = question.lower().find(found.mention.lower()[:20])
+            named.append((at if at >= 0 else len(question), found.paper))
+    ordered: list[Paper] = []
+    for _, paper in sorted(named, key=lambda item: item[0]):
+        if paper not in ordered:
+            ordered.append(paper)
+    return ordered
 
 
 _NAMED = re.compile(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -308,6 +309,14 @@ class Store:
             )
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('aliases', '1')")
             self._db.commit()
+
+    def phrase_count(self, phrase: str, limit: int = 10) -> int:
+        """In how many papers' title or text a phrase occurs (counted up to `limit`)."""
+        words = re.findall(r"\w+", phrase.lower())
+        if not words:
+            return 0
+        sql = "SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)"
+        return int(self._query(sql, ('"' + " ".join(words) + '"', limit))[0][0])
 
     def find_aliases(self, keys: Sequence[str]) -> list[tuple[str, str, str]]:
         """(alias as written, paper id, kind) for every alias whose lower-cased form is in `keys`."""
