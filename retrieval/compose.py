@@ -13,7 +13,7 @@ import numpy as np
 
 from retrieval.answer import Answer, Source, label
 from retrieval.embed import Vectors
-from retrieval.facets import ASKING_WORDS, CUES, STRICT_FACETS, SUMMARY_FACETS
+from retrieval.facets import ASKING_WORDS, CUES, PRIOR_WORK, STRICT_FACETS, SUMMARY_FACETS
 from retrieval.metadata import METADATA_FACETS, describe
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
@@ -74,6 +74,8 @@ def choose(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> l
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     if facet in STRICT_FACETS and cue is not None:
         order = [i for i in order if cue.search(cands[i].text)]
+    if facet == "limitations":  # the paper's own: not a sentence about earlier work, not its opening
+        order = [i for i in order if not PRIOR_WORK.search(cands[i].text) and cands[i].position >= len(cands) / 3]
     if not order:
         return []
     top = scores[order[0]]

@@ -70,22 +70,37 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "significance": re.compile(
         r"\b(enabl|significan|important|implications?|pav(e|es|ing) the way|benefit|impact|practical|"
-        r"crucial|valuable|insights?|highlight)\w*",
+        r"crucial|valuable|insights?|highlight|(findings|results|this|these|which|analysis) (suggest|indicate|"
+        r"demonstrate|highlight|reveal|show|underscore|point)s?|offers? a|provides? a \w*\s?(path|way|foundation|"
+        r"basis|tool)|headroom|bottleneck|the need for|useful|broad(er|ly))\w*",
         re.IGNORECASE,
     ),
     "limitations": re.compile(
-        r"\b(limitations?|limited|fails? to|failure|drawbacks?|however, (our|the|this)|does not|cannot|"
-        r"only works|restricted to|shortcomings?|weakness)\b",
+        r"\b(limitations?|limited|fails? (to|on|when)|failure|drawbacks?|however, (our|the|this)|cannot|"
+        r"only works|restricted to|shortcomings?|weakness|not robust|remains? (challenging|difficult|limited|"
+        r"non-functional)|degrad\w*|struggles?|not uniform|subject to|falls? short|lags? behind|saturat\w*|"
+        r"challenges|none of|without refinement|at the cost of|trade-?off)\b",
         re.IGNORECASE,
     ),
     "future_work": re.compile(
-        r"\b(future (work|research|directions?)|we plan|remains? (open|to be)|open (question|problem)s?|"
-        r"left for future)\b",
+        r"\b(future (work|research|directions?|systems?)|we plan|remains? (open|to be)|open (question|problem)s?|"
+        r"left for future|will (be )?(release|released|made|available|open-?sourced?)|code will|"
+        r"pav(e|es|ing) the way|a path (toward|towards|to)|next steps?)\b",
         re.IGNORECASE,
     ),
     "contributions": re.compile(r"\b(contribut\w*|we (propose|introduce|present|release|provide))\b", re.IGNORECASE),
-    "novelty": re.compile(r"\b(novel|first|new|unlike|to the best of our knowledge|differs?)\b", re.IGNORECASE),
+    "novelty": re.compile(
+        r"\b(novel|first|unlike|to the best of our knowledge|no prior|we (propose|introduce|present|reveal)|"
+        r"uncover\w*|innovative)\b",
+        re.IGNORECASE,
+    ),
 }
+# A sentence about earlier work ("existing methods have two limitations") is not the paper's own.
+PRIOR_WORK = re.compile(
+    r"\b(existing|prior|previous|conventional|traditional|current|earlier) (work|works|methods?|approaches|models?|"
+    r"systems?|studies|research|techniques|benchmarks|solutions)\b|^(to (address|overcome|tackle|mitigate|solve))",
+    re.IGNORECASE,
+)
 # Answered only from sentences that carry the facet's cue: "not stated" rather than generic text.
 STRICT_FACETS = frozenset({"limitations", "future_work", "significance", "novelty", "contributions"})
 SUMMARY_FACETS = {  # which machine-written summary facet answers which question facet
