@@ -13,6 +13,7 @@ from retrieval.compose import Finding
 from retrieval.passages import split_sentences
 
 QUICK_CHARS = 260
+NO_SIMILAR = "none: the library holds no other paper close to it yet"
 DETAIL_NAMES = {
     "version": "Version", "announced": "Announced", "published": "First version", "updated": "This version",
     "primary_category": "Primary category", "categories": "Categories", "comment": "Comments",
@@ -49,9 +50,8 @@ def render_card_text(card: Card) -> str:
     )
     parts.append("Key terms: " + (", ".join(f"{t} ({w:.3f})" for t, w in card.key_terms) or "none"))
     parts.append("Details\n" + "\n".join(f"  {name}: {value}" for name, value in detail_rows(card)))
-    if card.similar:
-        rows = [f"  {n}. {q.title} [{q.id}] ({score:.2f})" for n, (q, score) in enumerate(card.similar, 1)]
-        parts.append("Similar papers\n" + "\n".join(rows))
+    rows = [f"  {n}. {q.title} [{q.id}] ({score:.2f})" for n, (q, score) in enumerate(card.similar, 1)]
+    parts.append("Similar papers\n" + ("\n".join(rows) or f"  {NO_SIMILAR}"))
     parts.append(f"Cite: paperbot cite {p.id} --format bibtex (or ris)")
     return "\n\n".join(parts)
 
@@ -62,12 +62,10 @@ def render_card_html(card: Card) -> str:
     parts = [render_paper_html(p, abstract=False), f"<b>Quick summary</b>\n{escape(card.summary.text)}{source}"]
     parts.append("<b>Quick answers</b>\n" + "\n".join(_finding_html(f, quick(f)) for f in card.quick_answers))
     parts.append("<b>Key findings</b>\n" + "\n".join(_finding_html(f, f.text) for f in card.key_findings))
-    if card.key_terms:
-        parts.append("<b>Key terms</b> " + escape(", ".join(f"{t} ({w:.3f})" for t, w in card.key_terms)))
+    parts.append("<b>Key terms</b> " + (escape(", ".join(f"{t} ({w:.3f})" for t, w in card.key_terms)) or "none"))
     parts.append("<b>Details</b>\n" + "\n".join(f"{escape(n)}: {escape(v)}" for n, v in detail_rows(card)))
-    if card.similar:
-        rows = [f"{n}. {link(q.title, q.abs_url)} ({escape(q.id)})" for n, (q, _) in enumerate(card.similar, 1)]
-        parts.append("<b>Similar papers</b>\n" + "\n".join(rows))
+    rows = [f"{n}. {link(q.title, q.abs_url)} ({escape(q.id)})" for n, (q, _) in enumerate(card.similar, 1)]
+    parts.append("<b>Similar papers</b>\n" + ("\n".join(rows) or NO_SIMILAR))
     parts.append(f"Cite: /cite {escape(p.id)} (BibTeX) or /cite {escape(p.id)} ris")
     return "\n\n".join(parts)
 
