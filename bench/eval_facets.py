@@ -61,9 +61,11 @@ def main() -> int:
     parser.add_argument("--questions", default=str(HERE / "facets_2026-06.jsonl"))
     parser.add_argument("--paperbot", default=str(Path(sys.executable).with_name("paperbot")))
     args = parser.parse_args()
-    items = [json.loads(line) for line in open(args.questions, encoding="utf-8") if line.strip()]
+    with open(args.questions, encoding="utf-8") as lines:
+        items = [json.loads(line) for line in lines if line.strip()]
     split = Path(args.questions).with_name(Path(args.questions).stem + "_sentences.jsonl")
-    sentences = {r["paper"]: r["sentences"] for r in map(json.loads, open(split, encoding="utf-8"))}
+    with split.open(encoding="utf-8") as lines:
+        sentences = {r["paper"]: r["sentences"] for r in map(json.loads, lines)}
     started = time.perf_counter()
     done = subprocess.run(
         [args.paperbot, "ask", "--home", args.home, "--json"],
@@ -94,7 +96,7 @@ def report(items: list[dict], answers: list[dict], sentences: dict[str, list[str
         row[2] += paper_ok
         row[3] += facet_ok and fact
         if not (facet_ok and fact):
-            failures.append((item, got, facet_ok, paper_ok))
+            failures.append((item, got))
     print(f"{'facet':14s} {'n':>4s} {'facet':>7s} {'paper':>7s} {'answer':>7s}")
     total = [0, 0, 0, 0]
     for facet, row in sorted(tally.items()):
@@ -104,7 +106,7 @@ def report(items: list[dict], answers: list[dict], sentences: dict[str, list[str
     print(f"{'all':14s} {n:4d} {total[1] / n:7.0%} {total[2] / n:7.0%} {total[3] / n:7.0%}")
     print(f"{n} questions in {seconds:.1f}s through one `paperbot ask --json` process")
     print("\nfailures (question | expected facet/paper | got facet/paper | answer):")
-    for item, got, facet_ok, paper_ok in failures:
+    for item, got in failures:
         got_paper = (got["paper"] or {}).get("id")
         print(f"- {item['question'][:90]!r} | {item['facet']}/{item['paper']} | {got['facet']}/{got_paper}"
               f" | {got['answer'][:160]!r}")  # fmt: skip

@@ -48,6 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     cite = sub.add_parser("cite", parents=[home], help="a paper's citation")
     cite.add_argument("paper_id", metavar="ID")
     cite.add_argument("--format", choices=("bibtex", "ris"), default="bibtex")
+    classify = sub.add_parser("classify", help="sentence roles: one JSON list of sentences per stdin line")
+    classify.add_argument("--json", action="store_true", help="one JSON list of labels per line (the default)")
     sub.add_parser("run", parents=[home], help="the Telegram bot (token from PAPERBOT_TELEGRAM_TOKEN)")
     sub.add_parser("chat", parents=[home], help="the same bot in the terminal")
     return parser
@@ -58,7 +60,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.command == "run" else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)  # fmt: skip
     logging.getLogger("httpx").setLevel(logging.WARNING)  # it logs request URLs, which hold the bot token
-    settings = Settings.from_env(home=args.home)
+    settings = Settings.from_env(home=getattr(args, "home", None))
     try:
         return COMMANDS[args.command](args, settings)
     except PaperbotError as exc:
@@ -191,6 +193,42 @@ def cmd_cite(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_classify(args: argparse.Namespace, settings: Settings) -> int:
+    """Label each sentence background / objective / method / result / other, abstract by abstract."""
+    from retrieval.embed import Embedder
+    from retrieval.roles import RoleTagger
+
+    tagger, embedder = RoleTagger(), Embedder(settings.batch_size)
+    batch: list[list[str]] = []
+    for line in sys.stdin:
+        batch.append(parse_sentences(line))
+        if len(batch) == CLASSIFY_BATCH:
+            print_labels(tagger.tag(batch, embedder.encode))
+            batch = []
+    print_labels(tagger.tag(batch, embedder.encode))
+    return 0
+
+
+CLASSIFY_BATCH = 64  # abstracts encoded together
+
+
+def parse_sentences(line: str) -> list[str]:
+    """One abstract as a JSON list of sentences; anything else is an empty abstract (and a warning)."""
+    try:
+        value = json.loads(line) if line.strip() else []
+    except json.JSONDecodeError:
+        value = None
+    if not isinstance(value, list):
+        log.warning("not a JSON list of sentences: %.80r", line)
+        return []
+    return [str(item) for item in value]
+
+
+def print_labels(labels: list[list[str]]) -> None:
+    for row in labels:
+        print(json.dumps(row), flush=True)
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.telegram import run_bot
 
@@ -217,6 +255,7 @@ COMMANDS = {
     "search": cmd_search,
     "card": cmd_card,
     "cite": cmd_cite,
+    "classify": cmd_classify,
     "run": cmd_run,
     "chat": cmd_chat,
 }

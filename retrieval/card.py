@@ -7,6 +7,7 @@ Used by `paperbot card` and /paper; rendered by bot/render.py.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.compose import Candidate, Finding, find_facet
@@ -39,8 +40,9 @@ class Card:
     similar: tuple[tuple[Paper, float], ...]
 
 
-def build_card(store: Store, paper: Paper, similar: int = 5, terms: int = 8) -> Card:
-    findings = {facet: find_facet(paper, facet) for facet in dict.fromkeys(QUICK_ANSWERS + KEY_FINDINGS)}
+def build_card(store: Store, paper: Paper, roles: Sequence[str] = (), similar: int = 5, terms: int = 8) -> Card:
+    facets = dict.fromkeys(QUICK_ANSWERS + KEY_FINDINGS)
+    findings = {facet: find_facet(paper, facet, roles=roles) for facet in facets}
     df, n_docs = store.term_df(paper_terms(paper))
     hits = similar_papers(store, paper.id, similar)
     papers = store.get_papers(hit.paper_id for hit in hits)

@@ -13,7 +13,7 @@ import numpy as np
 
 from retrieval.answer import Answer, Source, label
 from retrieval.embed import Vectors
-from retrieval.facets import ASKING_WORDS, CUES, PRIOR_WORK, STRICT_FACETS, SUMMARY_FACETS
+from retrieval.facets import ASKING_WORDS, CUES, PRIOR_WORK, ROLE_BONUS, STRICT_FACETS, SUMMARY_FACETS
 from retrieval.metadata import METADATA_FACETS, describe
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
@@ -53,11 +53,16 @@ def candidates(paper: Paper, facet: str) -> list[Candidate]:
     return found
 
 
-def score_candidates(cands: Sequence[Candidate], facet: str, similarity: Vectors) -> list[float]:
+def score_candidates(
+    cands: Sequence[Candidate], facet: str, similarity: Vectors, roles: Sequence[str] = ()
+) -> list[float]:
     cue = CUES.get(facet)
+    bonus = ROLE_BONUS.get(facet, {})
     scores = []
     for cand, sim in zip(cands, similarity.tolist(), strict=True):
         score = float(sim)
+        if cand.kind == "abstract" and cand.position < len(roles):
+            score += bonus.get(roles[cand.position], 0.0)
         if cue is not None and cue.search(cand.text):
             score += CUE_BONUS
         if cand.position == 0:  # an abstract's first sentence is mostly background: good for "about" only
@@ -106,20 +111,31 @@ class Finding:
         return " and ".join(dict.fromkeys(c.label for c in self.picked)) or "not stated in the abstract"
 
 
-def find_facet(paper: Paper, facet: str, similarity: Callable[[Sequence[Candidate]], Vectors] | None = None) -> Finding:
-    """The sentences of `paper` that answer `facet`, ranked by cues, position and `similarity` (if given)."""
+def find_facet(
+    paper: Paper,
+    facet: str,
+    similarity: Callable[[Sequence[Candidate]], Vectors] | None = None,
+    roles: Sequence[str] = (),
+) -> Finding:
+    """The sentences of `paper` that answer `facet`, ranked by cues, sentence roles (one per abstract
+    sentence, from retrieval/roles.py), position and `similarity` to the question (if given)."""
     cands = candidates(paper, facet)
     if not cands:
         return Finding(facet, (), ())
     sims = similarity(cands) if similarity else np.zeros(len(cands), dtype=np.float32)
-    scores = score_candidates(cands, facet, sims)
+    scores = score_candidates(cands, facet, sims, roles)
     picked = choose(cands, scores, facet)
     best = {c.text: score for c, score in zip(cands, scores, strict=True)}
     return Finding(facet, tuple(picked), tuple(best[c.text] for c in picked))
 
 
 def answer_from_paper(
-    question: str, facet: str, paper: Paper, focus: str, encode: Callable[[list[str]], Vectors]
+    question: str,
+    facet: str,
+    paper: Paper,
+    focus: str,
+    encode: Callable[[list[str]], Vectors],
+    roles: Sequence[str] = (),
 ) -> Answer:
     """Answer `facet` of `paper` with its sentences closest to `focus` (the question minus the paper's name)."""
     if facet in METADATA_FACETS:
@@ -128,7 +144,7 @@ def answer_from_paper(
         return Answer(question, facet, text, paper, source)
     if not paper.abstract and not paper.summaries:
         return Answer(question, facet, "I have only the title of this paper.", paper, ())
-    finding = find_facet(paper, facet, lambda cands: similarity_to(focus, cands, encode))
+    finding = find_facet(paper, facet, lambda cands: similarity_to(focus, cands, encode), roles)
     sources = tuple(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
     )

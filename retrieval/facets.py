@@ -95,6 +95,17 @@ CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+# Added to a sentence's score by its role (retrieval/roles.py: background/objective/method/result/other).
+ROLE_BONUS: dict[str, dict[str, float]] = {
+    "about": {"objective": 0.25},
+    "method": {"method": 0.25, "objective": 0.05},
+    "results": {"result": 0.25},
+    "significance": {"result": 0.05, "other": 0.1},
+    "contributions": {"objective": 0.1, "method": 0.1},
+    "novelty": {"objective": 0.1, "method": 0.05},
+    "limitations": {"result": 0.05},
+    "future_work": {"other": 0.1, "result": 0.05},
+}
 # A sentence about earlier work ("existing methods have two limitations") is not the paper's own.
 PRIOR_WORK = re.compile(
     r"\b(existing|prior|previous|conventional|traditional|current|earlier) (work|works|methods?|approaches|models?|"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 
 from retrieval.answer import Answer, cite_line
@@ -17,7 +18,9 @@ from retrieval.compose import answer_from_paper, answer_topic, compare, first_se
 from retrieval.embed import Embedder
 from retrieval.facets import detect_facet, is_follow_up
 from retrieval.paper import Paper, normalise_id
+from retrieval.passages import split_sentences
 from retrieval.resolve import resolve, resolve_all
+from retrieval.roles import RoleTagger
 from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
 from retrieval.store import Store
 from retrieval.terms import key_terms, paper_terms
@@ -33,6 +36,7 @@ HELP = (
 )
 
 Fetcher = Callable[[str], Paper | None]
+ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 
 
@@ -43,10 +47,27 @@ def clean_question(question: str) -> str:
 class Library:
     """A read-only view of the store that answers questions and searches."""
 
-    def __init__(self, store: Store, embedder: Embedder, fetch_missing: Fetcher | None = None) -> None:
+    def __init__(
+        self, store: Store, embedder: Embedder, fetch_missing: Fetcher | None = None, tagger: RoleTagger | None = None
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.fetch_missing = fetch_missing
+        self.tagger = tagger or RoleTagger()
+        self._roles: dict[str, list[str]] = {}  # paper id -> a role per abstract sentence (a small cache)
+        self._roles_lock = threading.Lock()
+
+    def roles_of(self, paper: Paper) -> list[str]:
+        """The role of each sentence of the paper's abstract, tagged once per paper and kept for a while."""
+        with self._roles_lock:
+            known = self._roles.get(paper.id)
+        if known is None:
+            known = self.tagger.tag([split_sentences(paper.abstract)], self.embedder.encode)[0]
+            with self._roles_lock:
+                if len(self._roles) >= ROLES_KEPT:
+                    self._roles.pop(next(iter(self._roles)))
+                self._roles[paper.id] = known
+        return known
 
     def get_paper(self, paper_id: str) -> Paper | None:
         return self.store.get_paper(normalise_id(paper_id))
@@ -54,7 +75,7 @@ class Library:
     def card(self, paper_id: str) -> Card | None:
         """The paper's page (summary, Quick Answers, Key Findings, key terms, similar papers), if stored."""
         paper = self.get_paper(paper_id)
-        return build_card(self.store, paper) if paper else None
+        return build_card(self.store, paper, self.roles_of(paper)) if paper else None
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         query = clean_question(query)
@@ -76,7 +97,10 @@ class Library:
             if facet in STORE_FACETS:
                 return self.answer_from_store(question, facet, subject.paper, text)
             focus = text.replace(subject.mention, " ") if subject.mention else text
-            return answer_from_paper(question, facet or "about", subject.paper, focus, self.embedder.encode)
+            paper = subject.paper
+            return answer_from_paper(
+                question, facet or "about", paper, focus, self.embedder.encode, self.roles_of(paper)
+            )
         if subject.missing_id:
             return self.answer_missing(question, facet or "about", subject.missing_id)
         if is_follow_up(text, fts_words(text)):
