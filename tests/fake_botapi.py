@@ -30,7 +30,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from tests.telegram_html import HtmlError, parse_html, utf16_len
 
-TOKEN = "123456789:AAFakeTokenForTestsOnly-abcdefghijklmnop"
+TOKEN = "123456789:FAKE-token-for-paperbot-tests"  # not shaped like a real one (35 characters after the colon)
 BOT_USERNAME = "paperbot_test_bot"
 _JSON_FIELDS = {"reply_parameters", "link_preview_options", "reply_markup", "entities", "commands", "scope"}
 _JSON_FIELDS |= {"allowed_updates", "offset", "limit", "timeout", "message_id", "reply_to_message_id"}
