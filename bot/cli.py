@@ -19,6 +19,7 @@ from retrieval.library import Fetcher, Library
 from retrieval.paper import Paper
 from retrieval.settings import Settings
 from retrieval.store import Store
+from retrieval.writer import AnswerWriter
 
 log = logging.getLogger("paperbot")
 
@@ -96,7 +97,17 @@ def open_library(settings: Settings, fetch: bool = True) -> Library:
     if store.count_papers() == 0:
         raise StoreMissing(f"the store at {settings.home} holds no papers")
     fetcher = make_fetcher(settings) if fetch and settings.fetch_missing else None
-    return Library(store, Embedder(settings.batch_size), fetcher)
+    return Library(store, Embedder(settings.batch_size), fetcher, writer=make_writer(settings))
+
+
+def make_writer(settings: Settings) -> AnswerWriter | None:
+    """The model that writes answers from passages, only when `PAPERBOT_LLM_URL` names one."""
+    if not settings.llm_url:
+        return None
+    from bot.llm import ChatCompletions
+
+    chat = ChatCompletions(settings.llm_url, settings.llm_api_key, settings.llm_model, settings.llm_timeout)
+    return AnswerWriter(chat, chat.model)
 
 
 def make_fetcher(settings: Settings) -> Fetcher:

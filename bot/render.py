@@ -46,13 +46,26 @@ def render_html(answer: Answer) -> str:
         paper = answer.paper
         parts.append(f"<b>{link(paper.title or paper.id, paper.abs_url)}</b> ({escape(paper.id)})")
     if answer.facet == "search" and answer.sources:
+        if answer.generated_by:
+            parts.append(escape(answer.text.strip()))
         lines = [_source_html(n, s) for n, s in enumerate(answer.sources[:SOURCES_SHOWN], 1)]
         parts.append("\n".join(["<b>Papers that match</b>", *lines]))
-        return "\n\n".join(parts)
-    parts.append(escape(answer.text.strip()) or "(no answer)")
-    if answer.paper is not None and provenance(answer):
-        parts.append(f"<i>Source: {escape(provenance(answer))}</i>")
+    else:
+        parts.append(escape(answer.text.strip()) or "(no answer)")
+        if answer.generated_by:
+            quotes = [
+                f"[{n}] <i>“{escape(excerpt(s.passage, PASSAGE_CHARS))}”</i>" for n, s in enumerate(answer.sources, 1)
+            ]
+            parts.append("\n".join(quotes))
+        if answer.paper is not None and provenance(answer):
+            parts.append(f"<i>Source: {escape(provenance(answer))}</i>")
+    if answer.generated_by:
+        parts.append(f"<i>{escape(generated_note(answer))}</i>")
     return "\n\n".join(parts)
+
+
+def generated_note(answer: Answer) -> str:
+    return f"Written by {answer.generated_by} from the numbered passages; each sentence cites its passage."
 
 
 def provenance(answer: Answer) -> str:
@@ -85,6 +98,8 @@ def render_text(answer: Answer) -> str:
     if answer.paper is not None:
         parts.append(clean(f"{answer.paper.title or answer.paper.id} ({answer.paper.id})"))
     if answer.facet == "search" and answer.sources:
+        if answer.generated_by:
+            parts.append(clean(answer.text.strip()))
         lines = ["Papers that match:"]
         for number, source in enumerate(answer.sources[:SOURCES_SHOWN], 1):
             lines.append(clean(f"  {number}. {source.title or source.id} [{source.id}]"))
@@ -92,10 +107,16 @@ def render_text(answer: Answer) -> str:
             if quote:
                 lines.append(f'     "{quote}"')
         parts.append("\n".join(lines))
-        return "\n\n".join(parts)
-    parts.append(clean(answer.text.strip()) or "(no answer)")
-    if answer.paper is not None and provenance(answer):
-        parts.append(clean(f"Source: {provenance(answer)}, {answer.paper.abs_url or answer.paper.id}"))
+    else:
+        parts.append(clean(answer.text.strip()) or "(no answer)")
+        if answer.generated_by:
+            parts.append(
+                "\n".join(f'[{n}] "{excerpt(s.passage, PASSAGE_CHARS)}"' for n, s in enumerate(answer.sources, 1))
+            )
+        if answer.paper is not None and provenance(answer):
+            parts.append(clean(f"Source: {provenance(answer)}, {answer.paper.abs_url or answer.paper.id}"))
+    if answer.generated_by:
+        parts.append(clean(generated_note(answer)))
     return "\n\n".join(parts)
 
 

@@ -29,6 +29,7 @@ class Answer:
     text: str  # plain text: the answer itself, without the sources list
     paper: Paper | None = None  # the paper the question is about, None when none was resolved
     sources: tuple[Source, ...] = ()
+    generated_by: str = ""  # the model that wrote `text` from `sources` (retrieval/writer.py); "" = extractive
 
     @property
     def full_text(self) -> str:
@@ -44,6 +45,7 @@ class Answer:
             "sources": [
                 {"id": s.id, "title": s.title, "score": round(s.score, 4), "passage": s.passage} for s in self.sources
             ],
+            "generated_by": self.generated_by or None,
         }
 
 

@@ -151,6 +151,11 @@ def answer_from_paper(
     return Answer(question, facet, finding.text, paper, sources)
 
 
+def paper_passages(paper: Paper, facet: str) -> list[Source]:
+    """Everything a generated answer about `facet` of `paper` may use: its abstract sentences and summaries."""
+    return [_source(paper, 0.0, c.text, c.kind) for c in candidates(paper, facet)]
+
+
 COMPARED = ("about", "method", "results")
 
 

@@ -5,6 +5,7 @@ PaperbotError            -- base; `user_message` is safe to show, `str()` is for
 +-- StoreCorrupt         -- the store exists but cannot be read
 +-- SourceError          -- an input file or feed could not be read
 |   +-- ArxivError       -- arXiv answered with an error feed, or not at all after retries
++-- ModelUnavailable     -- the configured language model failed, timed out or replied malformed
 """
 
 from __future__ import annotations
@@ -33,3 +34,7 @@ class SourceError(PaperbotError):
 
 class ArxivError(SourceError):
     user_message = "arXiv could not be reached or refused the request."
+
+
+class ModelUnavailable(PaperbotError):
+    user_message = "The language model could not answer; the answer is taken from the paper's text instead."

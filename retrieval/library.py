@@ -14,7 +14,7 @@ from collections.abc import Callable
 from retrieval.answer import Answer, cite_line
 from retrieval.card import Card, build_card
 from retrieval.cite import cite
-from retrieval.compose import answer_from_paper, answer_topic, compare, first_sentence
+from retrieval.compose import FACET_WORDS, answer_from_paper, answer_topic, compare, first_sentence, paper_passages
 from retrieval.embed import Embedder
 from retrieval.facets import detect_facet, is_follow_up
 from retrieval.paper import Paper, normalise_id
@@ -24,6 +24,7 @@ from retrieval.roles import RoleTagger
 from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
 from retrieval.store import Store
 from retrieval.terms import key_terms, paper_terms
+from retrieval.writer import AnswerWriter
 
 log = logging.getLogger(__name__)
 MAX_QUESTION = 2000  # characters looked at; the rest of a huge message is ignored
@@ -36,8 +37,10 @@ HELP = (
 )
 
 Fetcher = Callable[[str], Paper | None]
+TOPIC_PASSAGES = 5  # search hits a generated topic answer may draw on (the ones the list shows)
 ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
+NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
 
 
 def clean_question(question: str) -> str:
@@ -48,12 +51,18 @@ class Library:
     """A read-only view of the store that answers questions and searches."""
 
     def __init__(
-        self, store: Store, embedder: Embedder, fetch_missing: Fetcher | None = None, tagger: RoleTagger | None = None
+        self,
+        store: Store,
+        embedder: Embedder,
+        fetch_missing: Fetcher | None = None,
+        tagger: RoleTagger | None = None,
+        writer: AnswerWriter | None = None,
     ) -> None:
         self.store = store
         self.embedder = embedder
         self.fetch_missing = fetch_missing
         self.tagger = tagger or RoleTagger()
+        self.writer = writer  # when set, paper and topic answers are written by a model from their passages
         self._roles: dict[str, list[str]] = {}  # paper id -> a role per abstract sentence (a small cache)
         self._roles_lock = threading.Lock()
 
@@ -98,9 +107,10 @@ class Library:
                 return self.answer_from_store(question, facet, subject.paper, text)
             focus = text.replace(subject.mention, " ") if subject.mention else text
             paper = subject.paper
-            return answer_from_paper(
+            answer = answer_from_paper(
                 question, facet or "about", paper, focus, self.embedder.encode, self.roles_of(paper)
             )
+            return self.written(answer, paper)
         if subject.missing_id:
             return self.answer_missing(question, facet or "about", subject.missing_id)
         if is_follow_up(text, fts_words(text)):
@@ -132,7 +142,18 @@ class Library:
             return Answer(question, "search", "I found no papers about that in my library.")
         hits = search(self.store, text, vector, 10)
         papers = self.store.get_papers(hit.paper_id for hit in hits)
-        return answer_topic(question, hits, papers)
+        answer = answer_topic(question, hits, papers)
+        if self.writer is None or not answer.sources:
+            return answer
+        return self.writer.improve(answer, answer.sources[:TOPIC_PASSAGES], renumber=False)
+
+    def written(self, answer: Answer, paper: Paper) -> Answer:
+        """A paper answer rewritten by the model, if one is configured, from all of the paper's own text."""
+        if self.writer is None or answer.facet not in FACET_WORDS:
+            return answer
+        if not answer.sources and answer.facet in NEVER_INFERRED:
+            return answer
+        return self.writer.improve(answer, paper_passages(paper, answer.facet))
 
     def answer_missing(self, question: str, facet: str, paper_id: str) -> Answer:
         text = f"I don't have arXiv:{paper_id} in my library."

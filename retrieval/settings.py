@@ -30,6 +30,10 @@ class Settings:
     sources: tuple[str, ...] = ("arxiv:cat:cs.CL",)  # what `scripts/run` ingests before starting
     poll_seconds: float | None = None
     batch_size: int = 64  # sentences per encoding batch
+    llm_url: str = ""  # an OpenAI-compatible endpoint; empty = extractive answers only (the default)
+    llm_api_key: str = field(default="", repr=False)
+    llm_model: str = ""
+    llm_timeout: float = 20.0  # seconds; after that the extractive answer is used
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, home: str | None = None) -> Settings:
@@ -49,4 +53,8 @@ class Settings:
             sources=tuple(sources) or defaults.sources,
             poll_seconds=float(poll) if poll else None,
             batch_size=int(env.get("PAPERBOT_BATCH_SIZE", defaults.batch_size)),
+            llm_url=env.get("PAPERBOT_LLM_URL", "").strip(),
+            llm_api_key=env.get("PAPERBOT_LLM_API_KEY", "").strip(),
+            llm_model=env.get("PAPERBOT_LLM_MODEL", "").strip(),
+            llm_timeout=float(env.get("PAPERBOT_LLM_TIMEOUT", defaults.llm_timeout)),
         )

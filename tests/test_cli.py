@@ -119,3 +119,24 @@ def test_an_ingest_killed_while_embedding_is_finished_by_the_next(
     assert embedded > 0
     store = Store.open_readonly(Path(home))
     assert store.index().ntotal == store.count_passages()
+
+
+def test_ask_writes_with_a_model_when_one_is_configured(tiny_home: Path) -> None:
+    from tests.fake_llm import FakeLLM
+
+    questions = "What method does 2605.30580 use?\nWhat is 2605.30580 about?\n"
+    with FakeLLM() as fake:
+        env = {
+            "PAPERBOT_LLM_URL": fake.url,
+            "PAPERBOT_LLM_MODEL": "fake-model",
+            "PAPERBOT_LLM_API_KEY": "sk-cli-secret",
+        }
+        result = run(["ask", "--home", str(tiny_home), "--json"], questions, env)
+        assert len(fake.requests) == 2 and fake.requests[0].headers["authorization"] == "Bearer sk-cli-secret"
+    assert result.returncode == 0, result.stderr
+    objects = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["generated_by"] for o in objects] == ["fake-model", "fake-model"]
+    assert all("[1]" in o["answer"] and "revolutionise" not in o["answer"] for o in objects)
+    assert "sk-cli-secret" not in result.stderr + result.stdout
+    plain = run(["ask", "--home", str(tiny_home), "--json"], questions)  # no model configured: extractive
+    assert all(json.loads(line)["generated_by"] is None for line in plain.stdout.splitlines())

@@ -124,3 +124,17 @@ def test_split_reopens_nested_tags_and_prefers_paragraphs() -> None:
     assert split_html("short <i>text</i>") == ["short <i>text</i>"]
     assert split_html("  \n ") == []
     assert split_html("abcdef", limit=4) == ["abcd", "ef"]
+
+
+@pytest.mark.parametrize("facet", ["method", "search"])
+def test_generated_answers_show_their_numbered_passages_and_model(facet: str) -> None:
+    sources = (Source(PAPER.id, PAPER.title, 0.0, HOSTILE), Source(PAPER.id, PAPER.title, 0.0, "Fewer tokens."))
+    paper = None if facet == "search" else PAPER
+    answer = Answer("q", facet, "Fewer <b>tokens</b> suffice [1].", paper, sources, generated_by="m<1>")
+    html_text = render_html(answer)
+    parse_html(html_text)
+    assert "Fewer &lt;b&gt;tokens&lt;/b&gt; suffice [1]." in html_text and "Written by m&lt;1&gt;" in html_text
+    text = render_text(answer)
+    assert "suffice [1]." in text and "Written by m<1>" in text and "\x1b" not in text
+    if facet == "method":
+        assert "[2] <i>“Fewer tokens.”</i>" in html_text and '[2] "Fewer tokens."' in text
