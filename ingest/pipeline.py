@@ -8,6 +8,7 @@ reconciled with SQLite at the end, so re-running after a crash finishes the job 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -31,6 +32,8 @@ from retrieval.terms import document_frequencies
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
 MAX_ALIAS_PAPERS = 3  # a name used by more papers than this is a field's term
+ALIAS_RULES = "2"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
+_SHOUTED = re.compile(r"\b[A-Z][A-Z0-9\-]*[A-Z0-9]\b")
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,9 @@ def ingest(
     for source in sources:
         with tqdm(desc=f"reading {source}", unit=" papers", file=stderr, disable=quiet) as bar:
             store_papers(store, _counted(read_papers(source, settings, on_skip), bar), counts)
-    if counts["added"] or counts["updated"] or store.meta("aliases") is None:
+    if counts["added"] or counts["updated"] or store.meta("aliases") != ALIAS_RULES:
         store.write_term_df(*document_frequencies(store.all_papers()))
-        store.write_aliases(
-            (alias, p.id, kind)
-            for p in store.all_papers()
-            for alias, kind in paper_aliases(p)
-            if store.phrase_count(alias, MAX_ALIAS_PAPERS + 1) <= MAX_ALIAS_PAPERS  # RL, LoRA: terms, not names
-        )
+        store.write_aliases(alias_rows(store), ALIAS_RULES)
     with tqdm(desc="embedding passages", unit=" passages", file=stderr, disable=quiet) as bar:
 
         def progress(done: int, total: int) -> None:
@@ -125,3 +123,19 @@ def _counted(papers: Iterable[Paper], bar: tqdm) -> Iterator[Paper]:
     for paper in papers:
         bar.update(1)
         yield paper
+
+
+def alias_rows(store: Store) -> Iterator[tuple[str, str, str]]:
+    """(name, paper id, kind) for the names only a few papers use. An all-caps name counts only where it is
+    written in capitals, so SHIFT or FACTOR name a paper though "shift" and "factor" are common words."""
+    shouted: Counter[str] = Counter()
+    for paper in store.all_papers():
+        shouted.update(set(_SHOUTED.findall(f"{paper.title} {paper.abstract}")))
+    for paper in store.all_papers():
+        for alias, kind in paper_aliases(paper):
+            if alias.isupper() and " " not in alias:
+                used = shouted[alias]
+            else:
+                used = store.phrase_count(alias, MAX_ALIAS_PAPERS + 1)
+            if used <= MAX_ALIAS_PAPERS:  # RL, LoRA: terms, not names
+                yield alias, paper.id, kind

@@ -13,7 +13,7 @@ import numpy as np
 
 from retrieval.answer import Answer, Source, label
 from retrieval.embed import Vectors
-from retrieval.facets import ASKING_WORDS, CUES, PRIOR_WORK, ROLE_BONUS, STRICT_FACETS, SUMMARY_FACETS
+from retrieval.facets import ASKING_WORDS, CUE_ONLY_FACETS, CUES, PRIOR_WORK, ROLE_BONUS, STRICT_FACETS, SUMMARY_FACETS
 from retrieval.metadata import METADATA_FACETS, describe
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
@@ -78,7 +78,8 @@ def choose(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> l
     cue = CUES.get(facet)
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     if facet in STRICT_FACETS and cue is not None:
-        order = [i for i in order if cue.search(cands[i].text)]
+        cued = [i for i in order if cue.search(cands[i].text)]
+        order = cued if cued or facet in CUE_ONLY_FACETS else order[:1]
     if facet == "limitations":  # the paper's own: not a sentence about earlier work, not its opening
         order = [i for i in order if not PRIOR_WORK.search(cands[i].text) and cands[i].position >= len(cands) / 3]
     if not order:

@@ -13,8 +13,15 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwho (is|are) the authors?\b"
      r"|\bwritten by\b|\bwhose (paper|work)\b"),
     ("results", r"\bhow (well|much better|much|fast|good|close|accurate)\b|\bdoes it (beat|outperform|win)\b"
-     r"|\bhow did (the )?(models?|it|they) (do|fare|perform)\b"
+     r"|\bhow (did|does|do) (the )?(\w+ )?(models?|it|they|system|method|approach) (do|fare|perform)\b"
      r"|\bwhich (model|method|variant) (worked|works|was) best\b"),
+    ("about", r"\btrying to (find out|do|solve|achieve|understand|answer|show)\b|\bset out to\b"
+     r"|\bresearch questions?\b|\bwhat (were|are|was|is) (they|it|the paper|the study) (trying|aiming|after)\b"),
+    ("novelty", r"\bwhat('?s| is| are) (different|new|novel|original|unique)\b|\bdiffer(ent|s)? from\b"
+     r"|\bwhat makes (it|this|them|the \w+) (new|novel|different|unique|special|stand out)\b"
+     r"|\b(anything|something) (actually |really |genuinely )?(new|novel)\b|\bhow is (it|this|that) different\b"
+     r"|\b(vs\.?|versus|compared (to|with)|relative to|over|from) (the )?(existing|prior|previous|earlier|other"
+     r"|standard|conventional|current)\b|\bnew (here|in (it|this|the paper))\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
     ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"
      r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b"),
@@ -23,19 +30,24 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("categories", r"\bcategor(y|ies)\b|\bsubject (area|class)\b|\barxiv (section|area|listing)\b|\bwhich field\b"),
     ("key_terms", r"\bkey ?(terms|words|phrases)\b|\bkeywords\b|\bmain terms\b|\btags\b"),
     ("limitations", r"\blimitations?\b|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b"),
-    ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bdo next\b"
-     r"|\bplan(s|ning)? (to|for|on)\b|\bgoing forward\b|\bwhat('s| is) next\b|\bwill they\b|\bcomes? next\b"
+    ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bdo next\b|\bfollow.?up\b"
+     r"|\bplan(s|ning|ned)?\b|\bgoing forward\b|\bwhat('s| is) next\b|\bwill they\b|\bcomes? next\b"
      r"|\bwork on next\b"),
+    ("contributions", r"\bcontribut"),
+    ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
+     r"|\bwhy (is|was|are) (it|this|that|such) (\w+ )?(needed|useful|important|relevant|necessary|valuable)\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
      r"|\barchitecture\b|\balgorithm\b|\bhow (is|are|was|were|do|does|did)\b.*\b(work|trained|built|done|implemented"
      r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"
      r"|\bcomponents?\b|\bwhat (data|dataset|datasets|metrics)\b|\bwhat does the \w+ (integrate|use|combine)\b"
-     r"|\bwhat are the (two|three|\w+) (branches|stages|steps|parts|modules)\b"),
+     r"|\bwhat are (the|its|their) (two|three|four|main|key|\w+ )?\s?(branches|stages|steps|parts|modules|phases)\b"
+     r"|\b(study|experimental) design\b"),
     ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
      r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bbenchmark|\bexperiments?\b|\bhow (well|good|fast"
      r"|accurate|much|many)\b|\bnumbers\b|\bspeed.?ups?\b|\bimprove|\bscores?\b|\bgains?\b|\bthroughput\b"),
     ("significance", r"\bsignifican|\bwhy (does|is|should|would) .*(matter|important|care|needed|useful)"
-     r"|\bimportan(t|ce)\b|\bimpact\b|\bimplications?\b|\bwhy should\b|\btake.?aways?\b|\bso what\b|\bwhy care\b"),
+     r"|\bimportan(t|ce)\b|\bimpact\b|\bimplications?\b|\bwhy should\b|\btake.?aways?\b|\blessons?\b"
+     r"|\bso what\b|\bwhy care\b"),
     ("contributions", r"\bcontribut"),
     ("novelty", r"\bnovel(ty)?\b|\bwhat('s| is) new\b|\boriginal(ity)?\b|\bnew (idea|about)\b|\bdiffer(ent|s)? from\b"
      r"|\bcompared to (current|existing|prior)\b|\bunlike\b"),
@@ -44,7 +56,8 @@ _RULES: tuple[tuple[str, str], ...] = (
 )  # fmt: skip
 _COMPILED = tuple((facet, re.compile(pattern, re.IGNORECASE)) for facet, pattern in _RULES)
 _TOPIC = re.compile(
-    r"\b(any|find|search|list|recommend|suggest|show me|looking for)\b.*\bpapers?\b|\bpapers? (on|about|that)\b"
+    r"\b(any|find|search|list|recommend|suggest|show me|looking for)\b.*\bpapers?\b"
+    r"|(?<!the )\bpapers? (on|about|that)\b"
     r"|\b(is there|are there) (any )?(work|research|papers?)\b|\bwork on\b",
     re.IGNORECASE,
 )
@@ -60,7 +73,8 @@ CUES: dict[str, re.Pattern[str]] = {
     "method": re.compile(
         r"\b(we (first |then |also )?(propose|introduce|present|develop|design|use|employ|adopt|leverage|train|"
         r"formulate|compare|build|construct|combine|model|apply|fine-?tune|extend)|our (method|approach|framework|"
-        r"model|system|pipeline|algorithm)|consists of|is trained|is based on|we call)\b",
+        r"model|system|pipeline|algorithm)|consists of|is trained|is based on|we call|specifically|incorporat\w*|"
+        r"modules?|comprises?|is composed)\b",
         re.IGNORECASE,
     ),
     "results": re.compile(
@@ -72,14 +86,19 @@ CUES: dict[str, re.Pattern[str]] = {
         r"\b(enabl|significan|important|implications?|pav(e|es|ing) the way|benefit|impact|practical|"
         r"crucial|valuable|insights?|highlight|(findings|results|this|these|which|analysis) (suggest|indicate|"
         r"demonstrate|highlight|reveal|show|underscore|point)s?|offers? a|provides? a \w*\s?(path|way|foundation|"
-        r"basis|tool)|headroom|bottleneck|the need for|useful|broad(er|ly))\w*",
+        r"basis|tool)|headroom|bottleneck|the need for|useful|broad(er|ly)|critical (for|to)|essential|"
+        r"preferable|applications? (such as|like|in|requiring))\w*",
         re.IGNORECASE,
     ),
     "limitations": re.compile(
         r"\b(limitations?|limited|fails? (to|on|when)|failure|drawbacks?|however, (our|the|this)|cannot|"
         r"only works|restricted to|shortcomings?|weakness|not robust|remains? (challenging|difficult|limited|"
-        r"non-functional)|degrad\w*|struggles?|not uniform|subject to|falls? short|lags? behind|saturat\w*|"
-        r"challenges|none of|without refinement|at the cost of|trade-?off)\b",
+        r"non-functional)|degrades|degrade (when|on|under|with)|struggles?|not uniform|"
+        r"subject to|falls? short|lags? behind|saturat\w*|"
+        r"challenges|none of|without refinement|at the cost of|trade-?off|caveats?|open challenge|"
+        r"still (quite |relatively )?(high|low|limited|far|lag\w*|below)|only (modest|marginal|limited|partial)|"
+        r"(considerable|significant|substantial|notable|large|sharp) (performance )?(drop|decline|gap)|"
+        r"not (a )?(complete|full|comprehensive))\b",
         re.IGNORECASE,
     ),
     "future_work": re.compile(
@@ -88,10 +107,16 @@ CUES: dict[str, re.Pattern[str]] = {
         r"pav(e|es|ing) the way|a path (toward|towards|to)|next steps?)\b",
         re.IGNORECASE,
     ),
-    "contributions": re.compile(r"\b(contribut\w*|we (propose|introduce|present|release|provide))\b", re.IGNORECASE),
+    "contributions": re.compile(
+        r"\b(contribut\w*|we (propose|introduce|present|release|provide|develop|build|construct|curate|create|"
+        r"design|offer)|(this|our) (paper|work|study|demo\w*|system|framework) (presents?|introduces?|proposes?|"
+        r"provides?|offers?|delivers?))\b",
+        re.IGNORECASE,
+    ),
     "novelty": re.compile(
         r"\b(novel|first|unlike|to the best of our knowledge|no prior|we (propose|introduce|present|reveal)|"
-        r"uncover\w*|innovative)\b",
+        r"uncover\w*|innovative|new|instead of|rather than|in contrast (to|with)|whereas|differs? from|"
+        r"(this|our) (paper|work|study) (presents?|introduces?|proposes?))\b",
         re.IGNORECASE,
     ),
 }
@@ -109,11 +134,16 @@ ROLE_BONUS: dict[str, dict[str, float]] = {
 # A sentence about earlier work ("existing methods have two limitations") is not the paper's own.
 PRIOR_WORK = re.compile(
     r"\b(existing|prior|previous|conventional|traditional|current|earlier) (work|works|methods?|approaches|models?|"
-    r"systems?|studies|research|techniques|benchmarks|solutions)\b|^(to (address|overcome|tackle|mitigate|solve))",
+    r"systems?|studies|research|techniques|benchmarks|solutions)\b|^(to (address|overcome|tackle|mitigate|solve))"
+    r"|\b(address|overcome|tackle|mitigate|solve|alleviate|resolve)(s|d|es|ing)? (these|this|the above|such|those|"
+    r"the aforementioned|both|the two) (limitations?|challenges|issues|gaps?|problems?|shortcomings)\b",
     re.IGNORECASE,
 )
-# Answered only from sentences that carry the facet's cue: "not stated" rather than generic text.
+# Answered from sentences that carry the facet's cue first. Limitations and future work are answered only
+# from those ("not stated" rather than generic text); the others fall back to the best sentence by role,
+# since nearly every abstract states what it contributes, what is new in it and why it matters.
 STRICT_FACETS = frozenset({"limitations", "future_work", "significance", "novelty", "contributions"})
+CUE_ONLY_FACETS = frozenset({"limitations", "future_work"})
 SUMMARY_FACETS = {  # which machine-written summary facet answers which question facet
     "about": "tldr",
     "method": "method",

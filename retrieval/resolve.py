@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from retrieval.facets import is_follow_up, is_topic_question, known_words
+from retrieval.facets import ASKING_WORDS, is_follow_up, is_topic_question, known_words
 from retrieval.paper import Paper, find_ids
 from retrieval.search import fts_query, fts_words
 from retrieval.store import Store, title_key
@@ -17,6 +17,9 @@ from retrieval.store import Store, title_key
 TITLE_CANDIDATES = 30
 MIN_TITLE_CHARS = 12
 FUZZY_THRESHOLD = 93.0
+MIN_DESCRIBED = 3  # title words a description must share with the title it names
+DESCRIBED_SHARE = 0.75  # ... as a share of the question's content words
+DESCRIBED_MARGIN = 2  # ... and this many more than any other title shares (1 when it holds all of 4 or more)
 MIN_TITLE_START = 5  # words of a title's beginning that name the paper ("Mask to Concept: Auto-Promptable SAM3")
 _QUOTED = re.compile(r"[\"“”«»„]([^\"“”«»„]{8,400})[\"“”«»„]|(?<![A-Za-z])['‘’]([^'‘’]{8,400})['‘’](?![A-Za-z])")
 
@@ -42,7 +45,28 @@ def resolve(store: Store, question: str, current: str | None = None) -> Subject:
     paper = store.get_paper(current) if current else None
     if paper and is_follow_up(question, fts_words(question), known_words(f"{paper.title} {paper.abstract}")):
         return Subject(paper, how="context")
-    return Subject()
+    return resolve_described(store, question) or Subject()
+
+
+def resolve_described(store: Store, question: str) -> Subject | None:
+    """A paper described by words of its title ("the contaminated collaboration gender bias paper"): one
+    title holds nearly all the question's content words, and clearly more of them than any other title."""
+    if is_topic_question(question):
+        return None
+    words = [word for word in fts_words(question) if word not in ASKING_WORDS]
+    wanted = known_words(" ".join(words))
+    if len(wanted) < MIN_DESCRIBED:
+        return None
+    candidates = store.get_papers(pid for pid, _ in store.match_bm25(fts_query(question), TITLE_CANDIDATES, "title"))
+    ranked = sorted(((len(wanted & known_words(p.title)), pid) for pid, p in candidates.items()), reverse=True)
+    if not ranked:
+        return None
+    best, paper_id = ranked[0]
+    second = ranked[1][0] if len(ranked) > 1 else 0
+    clear = best - second >= DESCRIBED_MARGIN or (best == len(wanted) > MIN_DESCRIBED and best > second)
+    if best >= MIN_DESCRIBED and best >= DESCRIBED_SHARE * len(wanted) and clear:
+        return Subject(candidates[paper_id], how="described")
+    return None
 
 
 def resolve_title(store: Store, question: str) -> Subject | None:
@@ -129,7 +153,8 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
         found.append((head, "title"))
     for match in _NAMED.finditer(paper.abstract):
         name = match.group(1).rstrip(".-")
-        if is_name(name) and name not in [a for a, _ in found]:
+        coined = is_name(name) or len(name) >= 4  # "we present Xcientist": capitalised mid-sentence
+        if coined and name not in [a for a, _ in found]:
             found.append((name, "abstract"))
     return found
 

@@ -299,15 +299,17 @@ class Store:
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('term_docs', ?)", (str(n_docs),))
             self._db.commit()
 
-    def write_aliases(self, rows: Iterable[tuple[str, str, str]]) -> None:
-        """Replace the names papers go by ("Skill-to-LoRA"): (alias, paper id, "title" or "abstract")."""
+    def write_aliases(self, rows: Iterable[tuple[str, str, str]], version: str = "1") -> None:
+        """Replace the names papers go by ("Skill-to-LoRA"): (alias, paper id, "title" or "abstract").
+
+        `version` names the rules that found them; a store built under other rules is rebuilt on ingest."""
         with self._lock:
             self._db.execute("DELETE FROM aliases")
             self._db.executemany(
                 "INSERT INTO aliases (key, alias, paper_id, kind) VALUES (?, ?, ?, ?)",
                 ((alias.lower(), alias, paper_id, kind) for alias, paper_id, kind in rows),
             )
-            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('aliases', '1')")
+            self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('aliases', ?)", (version,))
             self._db.commit()
 
     def phrase_count(self, phrase: str, limit: int = 10) -> int:

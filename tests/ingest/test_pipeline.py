@@ -7,7 +7,7 @@ from pathlib import Path
 
 import faiss
 
-from ingest.pipeline import ingest
+from ingest.pipeline import alias_rows, ingest
 from retrieval.embed import Embedder
 from retrieval.paper import Paper
 from retrieval.passages import make_passages
@@ -89,3 +89,22 @@ def test_bad_lines_are_skipped_and_good_ones_kept(tmp_path: Path, embedder: Embe
     report = ingest(store, [str(path)], Settings(), embedder.encode)
     assert report.counts["added"] == 1 and report.counts["skipped"] >= 2
     assert store.get_paper("2401.00009") is not None
+
+
+def test_names_shouted_in_capitals_count_only_where_written_so(tmp_path: Path) -> None:
+    """SHIFT names one paper though "shift" is everywhere; a capitalised coined word after "we present" is a name."""
+    store = Store.open_writable(tmp_path)
+    papers = [
+        Paper(id="2601.00001", title="SHIFT: Gating Knowledge Conflicts", abstract="We study conflicts in RAG."),
+        Paper(id="2601.00002", title="Research Harness", abstract="We present Xcientist, a research harness."),
+        *(
+            Paper(id=f"2601.001{n:02d}", title=f"Domain Shift Study {n}", abstract="A distribution shift hurts models.")
+            for n in range(6)
+        ),
+    ]
+    for paper in papers:
+        store.upsert(paper, make_passages(paper))
+    names = {(alias, paper_id) for alias, paper_id, _ in alias_rows(store)}
+    assert ("SHIFT", "2601.00001") in names and ("Xcientist", "2601.00002") in names
+    assert not any(alias.lower() in {"shift", "domain shift study"} and alias != "SHIFT" for alias, _ in names)
+    store.close()

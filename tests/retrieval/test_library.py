@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.facets import detect_facet
 from retrieval.library import Library
 from retrieval.paper import Paper
 
@@ -142,3 +143,38 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
     for question in ("any caveats?", "and the venue?", "key results?"):
         answer = library.ask(question, current="2605.30580")
         assert answer.paper is not None and answer.paper.id == "2605.30580", question
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("how does it perform", "results"),
+        ("what are its two modules", "method"),
+        ("whats different vs existing retrieval methods", "novelty"),
+        ("anything actually new in it?", "novelty"),
+        ("do they plan any follow-up work?", "future_work"),
+        ("what were they trying to find out", "about"),
+        ("why is it a big deal, if at all?", "significance"),
+        ("Benchmarking of Driver Monitoring contributions", "contributions"),
+        ("what's the main lesson?", "significance"),
+    ],
+)
+def test_what_a_question_asks_for(question: str, facet: str) -> None:
+    assert detect_facet(question) == facet
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what did the pareto optimality multiwinner voting paper find?",
+        "what's the paper about approval-based multiwinner voting about?",
+    ],
+)
+def test_a_paper_described_by_its_title_words_is_resolved(library: Library, question: str) -> None:
+    answer = library.ask(question)
+    assert answer.paper is not None and answer.paper.id == "2605.30490", answer.text
+
+
+def test_contributions_are_answered_even_without_a_cue_word(library: Library) -> None:
+    answer = library.ask("what does 2605.30490 contribute?")
+    assert answer.facet == "contributions" and answer.sources and "does not state" not in answer.text
