@@ -6,9 +6,11 @@ many variants are scored in seconds from cached embeddings.
 What is reused from paperbot itself, so the emulation matches `paperbot search`: the SciFact record reader
 (`ingest.records.paper_from_record`), `retrieval.passages.split_sentences` / `make_passages`, the text that is
 embedded per passage (`"{title}. {passage}"`, as `Store.embed_texts`), the MiniLM `Embedder`, the FTS5 schema
-and tokenizer, `retrieval.store.fts_body` and `retrieval.search.fts_query`. The `current` variant reproduces
-`retrieval.search.search` (DENSE_PASSAGES=400, POOL=100, RRF_K=60, bm25 weights title 2 / body 1); the first
-lines of the output compare it with the CLI numbers of bench/scifact.py.
+and tokenizer, `retrieval.store.fts_body` and `retrieval.search.fts_query`. The `current` variant is the
+issue-2 search this study started from (DENSE_PASSAGES=400, POOL=100, reciprocal-rank fusion k=60, bm25 weights
+title 2 / body 1). `retrieval.search.search` now uses the variant this study chose, `fuse=convex alpha=0.4
+norm=zscore` (same passages, pools and weights); both reproduce `bench/scifact.py`'s CLI numbers exactly
+(dev nDCG@10 0.7260 and 0.7373).
 
 Granularities (each embedded once and cached as .npy under --cache, default /tmp/scifact_tune):
   doc    "{title}. {abstract}" (one vector per paper; MiniLM truncates at 256 word pieces)
@@ -449,20 +451,35 @@ def study() -> list[tuple[str, Cfg]]:
     return out
 
 
-def combos(best_gran: list[str]) -> list[tuple[str, Cfg]]:
-    """Second round: the best granularities with the fusion settings that helped in the first round."""
+COMBO_GRANS = ("w3", "w2", "w1", "doc+w3", "doc+w2", "doc+w1", "sep:doc,w1", "mean:doc+w2")
+
+
+def combos() -> list[tuple[str, Cfg]]:
+    """Second round: each promising granularity crossed with the fusion settings of round one."""
     out = []
-    for g in best_gran:
+    for g in COMBO_GRANS:
         base = replace(Cfg(), dense=g, depth=0 if g.startswith(("mean", "wavg", "sep")) else 400)
-        for k in (10, 20, 30, 60):
-            for wd in (0.8, 1.0, 1.2, 1.5):
-                out.append(("e combo rrf", replace(base, k=k, wd=wd)))
+        for k in (10, 30, 60):
+            for wd in (0.8, 1.0):
+                out.append(("e gran x rrf", replace(base, k=k, wd=wd)))
         for norm in ("minmax", "zscore"):
-            for a in (0.3, 0.4, 0.5, 0.6):
-                out.append(("e combo convex", replace(base, fuse="convex", norm=norm, alpha=a)))
-        for wt in (1.0, 2.0, 3.0):
-            out.append(("e combo cols", replace(base, wt=wt, k=30)))
+            for a in (0.4, 0.5, 0.6):
+                out.append(("e gran x convex", replace(base, fuse="convex", norm=norm, alpha=a)))
     return out
+
+
+def extras(best: list[Cfg]) -> list[tuple[str, Cfg]]:
+    """Third round, on the best few of round two: BM25 title weight, candidate pools, dense PRF."""
+    out = []
+    for cfg in best:
+        out += [("f title weight", replace(cfg, wt=wt)) for wt in (1.0, 3.0)]
+        out += [("f pools", replace(cfg, pool_d=p, pool_s=p)) for p in (30, 50, 200, 1000)]
+        out += [("f dense PRF", replace(cfg, prf_m=m, prf_beta=b)) for m, b in ((3, 0.3), (3, 0.5), (5, 0.5))]
+    return out
+
+
+def score_key(row: dict) -> float:
+    return row["ndcg_cited"] + row["ndcg_qrels"]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -500,17 +517,14 @@ def main(argv: list[str] | None = None) -> int:
         for spec in args.dev:
             show("dev", parse_spec(spec))
     else:
-        rows = [show(section, cfg) for section, cfg in study()]
-        gran_rows = [r for r in rows if r["section"] == "a gran + RRF60"]
-        gran_rows.sort(key=lambda r: -(r["ndcg_cited"] + r["ndcg_qrels"]))
-        best = []
-        for r in gran_rows[:3]:
-            spec = parse_spec(r["variant"].replace("current", "").strip() or "current")
-            best.append(spec.dense)
-        for section, cfg in combos(best):
+        for section, cfg in study():
+            show(section, cfg)
+        round2 = [show(section, cfg) for section, cfg in combos()]
+        best = [parse_spec(r["variant"]) for r in sorted(round2, key=score_key, reverse=True)[:3]]
+        for section, cfg in extras(best):
             show(section, cfg)
         print("\nbest on train (mean of the two nDCG@10):")
-        for r in sorted(results, key=lambda r: -(r["ndcg_cited"] + r["ndcg_qrels"]))[:15]:
+        for r in sorted(results, key=score_key, reverse=True)[:15]:
             print(f"  {r['ndcg_qrels']:.4f} {r['ndcg_cited']:.4f} {r['r100_cited']:.4f}  {r['variant']}")
     if args.json_out:
         args.json_out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
