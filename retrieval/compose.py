@@ -21,7 +21,7 @@ from retrieval.search import Hit, fts_words
 
 CUE_BONUS = 0.2
 MAX_SENTENCES = 3
-KEEP_WITHIN = 0.12  # further sentences must score within this of the best one
+KEEP_WITHIN = 0.2  # further sentences must score within this of the best one
 FACET_WORDS = {  # how "The abstract does not state its ..." names a facet
     "about": "subject",
     "method": "method",

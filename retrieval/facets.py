@@ -14,6 +14,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bwritten by\b|\bwhose (paper|work)\b"),
     ("results", r"\bhow (well|much better|much|fast|good|close|accurate)\b|\bdoes it (beat|outperform|win)\b"
      r"|\bhow (did|does|do) (the )?(\w+ )?(models?|it|they|system|method|approach) (do|fare|perform)\b"
+     r"(?! (that|this|it|so|the)\b)"
      r"|\bwhich (model|method|variant) (worked|works|was) best\b"),
     ("about", r"\btrying to (find out|do|solve|achieve|understand|answer|show)\b|\bset out to\b"
      r"|\bresearch questions?\b|\bwhat (were|are|was|is) (they|it|the paper|the study) (trying|aiming|after)\b"),
@@ -33,7 +34,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bdo next\b|\bfollow.?up\b"
      r"|\bplan(s|ning|ned)?\b|\bgoing forward\b|\bwhat('s| is) next\b|\bwill they\b|\bcomes? next\b"
      r"|\bwork on next\b"),
-    ("contributions", r"\bcontribut"),
+    ("contributions", r"\bcontribut|\bwhat (do|does|did) .{0,40}\b(provide|offer|deliver|release|bring)\b"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
      r"|\bwhy (is|was|are) (it|this|that|such) (\w+ )?(needed|useful|important|relevant|necessary|valuable)\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
@@ -51,6 +52,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("contributions", r"\bcontribut"),
     ("novelty", r"\bnovel(ty)?\b|\bwhat('s| is) new\b|\boriginal(ity)?\b|\bnew (idea|about)\b|\bdiffer(ent|s)? from\b"
      r"|\bcompared to (current|existing|prior)\b|\bunlike\b"),
+    ("method", r"^\W*(and |so |but )?how (does|do|did|can|could|is|are|was|were)\b"),
     ("about", r"\babout\b|\bsummar|\btl;?dr\b|\boverview\b|\bwhat is\b|\bexplain\b|\bgist\b|\bmain idea\b"
      r"|\bdescribe\b|\bgoal\b|\bproblem\b"),
 )  # fmt: skip
@@ -58,7 +60,8 @@ _COMPILED = tuple((facet, re.compile(pattern, re.IGNORECASE)) for facet, pattern
 _TOPIC = re.compile(
     r"\b(any|find|search|list|recommend|suggest|show me|looking for)\b.*\bpapers?\b"
     r"|(?<!the )\bpapers? (on|about|that)\b"
-    r"|\b(is there|are there) (any )?(work|research|papers?)\b|\bwork on\b",
+    r"|\b(is there|are there) (any )?(work|research|papers?)\b|\b(any|some|recent|prior|existing|related|other|more)"
+    r" (work|research) on\b",
     re.IGNORECASE,
 )
 

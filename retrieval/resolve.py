@@ -42,29 +42,40 @@ def resolve(store: Store, question: str, current: str | None = None) -> Subject:
     titled = resolve_title(store, question) or resolve_alias(store, question)
     if titled is not None:
         return titled
+    described = resolve_described(store, question)
     paper = store.get_paper(current) if current else None
-    if paper and is_follow_up(question, fts_words(question), known_words(f"{paper.title} {paper.abstract}")):
-        return Subject(paper, how="context")
-    return resolve_described(store, question) or Subject()
+    if paper is not None:
+        known = known_words(f"{paper.title} {paper.abstract}")
+        other = described is not None and not described_words(question) <= known  # names another paper
+        if not other and is_follow_up(question, fts_words(question), known):
+            return Subject(paper, how="context")
+    return described or Subject()
+
+
+def described_words(question: str) -> frozenset[str]:
+    """The words a description of a paper is made of: the question's content words that do not just ask."""
+    return known_words(" ".join(word for word in fts_words(question) if word not in ASKING_WORDS))
 
 
 def resolve_described(store: Store, question: str) -> Subject | None:
     """A paper described by words of its title ("the contaminated collaboration gender bias paper"): one
-    title holds nearly all the question's content words, and clearly more of them than any other title."""
+    title holds nearly all the question's content words, and clearly more of them than any other title.
+    Words that only ask ("results", "algorithm") count when the title has them and are ignored otherwise."""
     if is_topic_question(question):
         return None
-    words = [word for word in fts_words(question) if word not in ASKING_WORDS]
-    wanted = known_words(" ".join(words))
-    if len(wanted) < MIN_DESCRIBED:
+    words = known_words(" ".join(fts_words(question)))
+    wanted = described_words(question)
+    if len(words) < MIN_DESCRIBED:
         return None
     candidates = store.get_papers(pid for pid, _ in store.match_bm25(fts_query(question), TITLE_CANDIDATES, "title"))
-    ranked = sorted(((len(wanted & known_words(p.title)), pid) for pid, p in candidates.items()), reverse=True)
+    ranked = sorted(((len(words & known_words(p.title)), pid) for pid, p in candidates.items()), reverse=True)
     if not ranked:
         return None
     best, paper_id = ranked[0]
     second = ranked[1][0] if len(ranked) > 1 else 0
-    clear = best - second >= DESCRIBED_MARGIN or (best == len(wanted) > MIN_DESCRIBED and best > second)
-    if best >= MIN_DESCRIBED and best >= DESCRIBED_SHARE * len(wanted) and clear:
+    considered = len(wanted | (words & known_words(candidates[paper_id].title)))
+    clear = best - second >= DESCRIBED_MARGIN or (best == considered > MIN_DESCRIBED and best > second)
+    if best >= MIN_DESCRIBED and best >= DESCRIBED_SHARE * considered and clear:
         return Subject(candidates[paper_id], how="described")
     return None
 

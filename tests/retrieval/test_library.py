@@ -157,6 +157,10 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("why is it a big deal, if at all?", "significance"),
         ("Benchmarking of Driver Monitoring contributions", "contributions"),
         ("what's the main lesson?", "significance"),
+        ("how does it do that", "method"),
+        ("how did the model do?", "results"),
+        ("What does BENI Global 10 provide?", "contributions"),
+        ("How does Equilibrated Diffusion disentangle concept features?", "method"),
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
@@ -178,3 +182,10 @@ def test_a_paper_described_by_its_title_words_is_resolved(library: Library, ques
 def test_contributions_are_answered_even_without_a_cue_word(library: Library) -> None:
     answer = library.ask("what does 2605.30490 contribute?")
     assert answer.facet == "contributions" and answer.sources and "does not state" not in answer.text
+
+
+def test_a_description_of_another_paper_wins_over_the_conversation(library: Library) -> None:
+    follow = library.ask("what would they work on next?", current="2605.30580")
+    assert follow.facet == "future_work" and follow.paper is not None and follow.paper.id == "2605.30580"
+    other = library.ask("what did the paper on pareto optimality in multiwinner voting find?", current="2605.30580")
+    assert other.paper is not None and other.paper.id == "2605.30490"
