@@ -13,7 +13,16 @@ import numpy as np
 
 from retrieval.answer import Answer, Source, label
 from retrieval.embed import Vectors
-from retrieval.facets import ASKING_WORDS, CUE_ONLY_FACETS, CUES, PRIOR_WORK, ROLE_BONUS, STRICT_FACETS, SUMMARY_FACETS
+from retrieval.facets import (
+    ASKING_WORDS,
+    CUE_ONLY_FACETS,
+    CUES,
+    EARLIER_WORK,
+    PRIOR_WORK,
+    ROLE_BONUS,
+    STRICT_FACETS,
+    SUMMARY_FACETS,
+)
 from retrieval.metadata import METADATA_FACETS, describe
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
@@ -82,6 +91,8 @@ def choose(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> l
         order = cued if cued or facet in CUE_ONLY_FACETS else order[:1]
     if facet == "limitations":  # the paper's own: not a sentence about earlier work, not its opening
         order = [i for i in order if not PRIOR_WORK.search(cands[i].text) and cands[i].position >= len(cands) / 3]
+    if facet == "novelty":  # what is new is the paper's own, not what earlier work did
+        order = [i for i in order if not EARLIER_WORK.search(cands[i].text)] or order
     if not order:
         return []
     top = scores[order[0]]

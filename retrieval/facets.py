@@ -118,7 +118,8 @@ CUES: dict[str, re.Pattern[str]] = {
     ),
     "novelty": re.compile(
         r"\b(novel|first|unlike|to the best of our knowledge|no prior|we (propose|introduce|present|reveal)|"
-        r"uncover\w*|innovative|new|instead of|rather than|in contrast (to|with)|whereas|differs? from|"
+        r"uncover\w*|innovative|(a|an entirely|a fundamentally) new|instead of|rather than|in contrast (to|with)|"
+        r"whereas|differs? from|"
         r"(this|our) (paper|work|study) (presents?|introduces?|proposes?))\b",
         re.IGNORECASE,
     ),
@@ -135,9 +136,13 @@ ROLE_BONUS: dict[str, dict[str, float]] = {
     "future_work": {"other": 0.1, "result": 0.05},
 }
 # A sentence about earlier work ("existing methods have two limitations") is not the paper's own.
-PRIOR_WORK = re.compile(
+_EARLIER = (
     r"\b(existing|prior|previous|conventional|traditional|current|earlier) (work|works|methods?|approaches|models?|"
-    r"systems?|studies|research|techniques|benchmarks|solutions)\b|^(to (address|overcome|tackle|mitigate|solve))"
+    r"systems?|studies|research|techniques|benchmarks|solutions)\b"
+)
+EARLIER_WORK = re.compile(_EARLIER, re.IGNORECASE)  # what is new is never what earlier work did
+PRIOR_WORK = re.compile(
+    _EARLIER + r"|^(to (address|overcome|tackle|mitigate|solve))"
     r"|\b(address|overcome|tackle|mitigate|solve|alleviate|resolve)(s|d|es|ing)? (these|this|the above|such|those|"
     r"the aforementioned|both|the two) (limitations?|challenges|issues|gaps?|problems?|shortcomings)\b",
     re.IGNORECASE,
