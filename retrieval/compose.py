@@ -86,13 +86,13 @@ def choose(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> l
     """The best 1-3 candidates, in the paper's order; for strict facets only those that carry the cue."""
     cue = CUES.get(facet)
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
+    if facet == "novelty":  # what is new is the paper's own, not what earlier work did
+        order = [i for i in order if not EARLIER_WORK.search(cands[i].text)] or order
     if facet in STRICT_FACETS and cue is not None:
         cued = [i for i in order if cue.search(cands[i].text)]
         order = cued if cued or facet in CUE_ONLY_FACETS else order[:1]
     if facet == "limitations":  # the paper's own: not a sentence about earlier work, not its opening
         order = [i for i in order if not PRIOR_WORK.search(cands[i].text) and cands[i].position >= len(cands) / 3]
-    if facet == "novelty":  # what is new is the paper's own, not what earlier work did
-        order = [i for i in order if not EARLIER_WORK.search(cands[i].text)] or order
     if not order:
         return []
     top = scores[order[0]]
