@@ -1,12 +1,15 @@
 """The real bot process against a Bot API server that validates like Telegram, end to end.
 
-    python bench/telegram_e2e.py --home DIR     (a store holding the 2026-06 month)
+    python bench/telegram_e2e.py --home DIR [--fake-llm]    (a store holding the 2026-06 month)
 
 Starts the fake Bot API of tests/fake_botapi.py on 127.0.0.1 (it refuses bad HTML entities and messages
 over 4096 characters, as Telegram does), runs `paperbot run` as a separate process pointed at it, sends
 private questions by id, title and topic, a group @mention, a reply to the bot, group chatter and /paper,
 then checks each reply, that no send was rejected, that the chatter got nothing, and that the token
 appears nowhere in the bot's output. Prints one line per check; exit status 1 if any failed.
+`--fake-llm` also starts tests/fake_llm.py (a careless chat-completions model) and points
+PAPERBOT_LLM_URL and an API key at it: the same checks must pass with generated answers, the model must
+have been asked, and the key must appear nowhere in the bot's output either.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.fake_botapi import BOT_USERNAME, FakeBotApi
+from tests.fake_llm import FakeLLM
+
+LLM_KEY = "sk-e2e-fake-llm-key"
 
 USER, GROUP = 5001, -1005001
 CASES = [  # (chat, chat type, text, what the reply must start with or contain)
@@ -76,10 +82,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", required=True)
     parser.add_argument("--paperbot", default=str(Path(sys.executable).with_name("paperbot")))
+    parser.add_argument("--fake-llm", action="store_true", help="answers written by a local fake model")
     args = parser.parse_args()
-    with FakeBotApi() as fake:
+    with FakeBotApi() as fake, FakeLLM() as llm:
         env = {**os.environ, "PAPERBOT_TELEGRAM_TOKEN": fake.token, "PAPERBOT_TELEGRAM_API_URL": fake.base_url,
                "PAPERBOT_FETCH_MISSING": "0"}  # fmt: skip
+        if args.fake_llm:
+            env.update({"PAPERBOT_LLM_URL": llm.url, "PAPERBOT_LLM_API_KEY": LLM_KEY, "PAPERBOT_LLM_MODEL": "fake"})
         started = time.monotonic()
         bot = subprocess.Popen([args.paperbot, "run", "--home", args.home], env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)  # fmt: skip
@@ -91,6 +100,10 @@ def main() -> int:
         results.append(check("the bot stopped cleanly on Ctrl-C", bot.returncode == 0, f"exit {bot.returncode}"))
         leaked = fake.token in output or fake.token.split(":")[1] in output
         results.append(check("the token appears nowhere in the bot's output", not leaked))
+        if args.fake_llm:
+            asked = len(llm.requests)
+            results.append(check("the model wrote answers", asked > 0, f"{asked} requests"))
+            results.append(check("the model's API key appears nowhere in the bot's output", LLM_KEY not in output))
         print(f"{sum(results)} passed, {len(results) - sum(results)} failed in {time.monotonic() - started:.0f}s")
         print(f"bot output: {len(output.splitlines())} lines; last: {output.strip().splitlines()[-1:]}")
     return 0 if all(results) else 1
