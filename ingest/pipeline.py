@@ -32,7 +32,7 @@ from retrieval.terms import document_frequencies
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
 MAX_ALIAS_PAPERS = 3  # a name used by more papers than this is a field's term
-ALIAS_RULES = "2"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
+ALIAS_RULES = "3"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
 _SHOUTED = re.compile(r"\b[A-Z][A-Z0-9\-]*[A-Z0-9]\b")
 
 

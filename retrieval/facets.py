@@ -11,50 +11,60 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bpapers? like\b|\blike this( one)?\b"),
     ("authors", r"\bwho (wrote|are the authors|authored|built|made|created|developed|did)\b|\bwho('s| is| are) behind\b"
      r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwho (is|are) the authors?\b"
-     r"|\bwritten by\b|\bwhose (paper|work)\b"),
+     r"|\bwritten by\b|\bwhose (paper|work)\b|\bwho (are|were|is)\b.{0,40}\bauthors?\b"),
     ("results", r"\bhow (well|much better|much|fast|good|close|accurate)\b|\bdoes it (beat|outperform|win)\b"
-     r"|\bhow (did|does|do) (the )?(\w+ )?(models?|it|they|system|method|approach) (do|fare|perform)\b"
-     r"(?! (that|this|it|so|the)\b)"
-     r"|\bwhich (model|method|variant) (worked|works|was) best\b"),
+     r"|\bhow('d| did| does| do| well did| well do| well does) (the )?([\w-]+ ){0,3}(do|fare|perform|score)\b"
+     r"(?! (that|this|it|so|the)\b)|\bhow('d| did| does) (it|they|things|that) (go|turn out|pan out)\b"
+     r"|^\W*(so,? |and )?(did|does) (it|this|that|the \w+) (actually |really )?work\b"
+     r"|\bwhich (model|method|variant) (worked|works|was) best\b|\bwhat came out of\b"),
     ("about", r"\btrying to (find out|do|solve|achieve|understand|answer|show)\b|\bset out to\b"
      r"|\bresearch questions?\b|\bwhat (were|are|was|is) (they|it|the paper|the study) (trying|aiming|after)\b"),
+    ("limitations", r"\blimita\w*|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b|\bdownsides?\b"
+     r"|\bweak (spots?|points?|sides?)\b|\bcatch\b|\bwhere (it|they|the \w+) (fails?|falls? short|breaks?)\b"
+     r"|\b(doesn't|does not|didn't|did not|don't|won't) work\b|\bpitfalls?\b|\bfail(s|ure|ures)?\b"
+     r"|\b(admit|acknowledge)\w*\b"),
     ("novelty", r"\bwhat('?s| is| are) (different|new|novel|original|unique)\b|\bdiffer(ent|s)? from\b"
      r"|\bwhat makes (it|this|them|the \w+) (new|novel|different|unique|special|stand out)\b"
      r"|\b(anything|something) (actually |really |genuinely )?(new|novel)\b|\bhow is (it|this|that) different\b"
      r"|\b(vs\.?|versus|compared (to|with)|relative to|over|from) (the )?(existing|prior|previous|earlier|other"
-     r"|standard|conventional|current)\b|\bnew (here|in (it|this|the paper))\b"),
+     r"|standard|conventional|current|usual)\b|\bnew (here|in (it|this|the paper))\b"
+     r"|\b(actually|really|truly|genuinely) (new|novel)\b|\bdone before\b|\b(claimed|claim|claims) (to be )?"
+     r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time)\b|\b(new|novel)\s*\?"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
     ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"
-     r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b"),
+     r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b|\bdated?\b"),
     ("comment", r"\bcomments?\b|\bvenues?\b|\baccepted\b|\bwhere (was|is|were)\b.*\b(published|presented|appear)"
      r"|\bpublished (in|at)\b|\bconference\b|\bjournal\b|\bhow many pages\b|\bpeer.?review"),
     ("categories", r"\bcategor(y|ies)\b|\bsubject (area|class)\b|\barxiv (section|area|listing)\b|\bwhich field\b"),
     ("key_terms", r"\bkey ?(terms|words|phrases)\b|\bkeywords\b|\bmain terms\b|\btags\b"),
-    ("limitations", r"\blimitations?\b|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b"),
-    ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bdo next\b|\bfollow.?up\b"
-     r"|\bplan(s|ning|ned)?\b|\bgoing forward\b|\bwhat('s| is) next\b|\bwill they\b|\bcomes? next\b"
-     r"|\bwork on next\b"),
-    ("contributions", r"\bcontribut|\bwhat (do|does|did) .{0,40}\b(provide|offer|deliver|release|bring)\b"),
+    ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bfollow.?up\b|\blater\b"
+     r"|\bplan(s|ned)?\b(?! to \w+ing)|\bplanning (to|on|for)\b|\bgoing forward\b|\bwhat('s| is) next\b"
+     r"|\bwill they\b|\bcomes? next\b|\b(do|doing|try|trying|work on|explore|exploring|pursue|tackle|study) next\b"
+     r"|\bgo from here\b|\bnext\s*\?|\bwhat remains\b"),
+    ("contributions", r"\bcontribut|\bwhat (exactly )?(do|does|did) .{0,40}\b(provide|offer|deliver|release|bring"
+     r"|add|put out)\b"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
-     r"|\bwhy (is|was|are) (it|this|that|such) (\w+ )?(needed|useful|important|relevant|necessary|valuable)\b"),
+     r"|\bwhy('s| is| was| are| would| should) (it|this|that|such|anyone|we|people|they)\b"
+     r"|\bso what\b|\bwho (cares|benefits|would use)\b|\bwhy (care|bother)\b|\bworth (it|reading|caring)\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
      r"|\barchitecture\b|\balgorithm\b|\bhow (is|are|was|were|do|does|did)\b.*\b(work|trained|built|done|implemented"
      r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"
      r"|\bcomponents?\b|\bwhat (data|dataset|datasets|metrics)\b|\bwhat does the \w+ (integrate|use|combine)\b"
      r"|\bwhat are (the|its|their) (two|three|four|main|key|\w+ )?\s?(branches|stages|steps|parts|modules|phases)\b"
-     r"|\b(study|experimental) design\b"),
+     r"|\b(study|experimental) design\b|\bhow'd\b"),
     ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
-     r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bbenchmark|\bexperiments?\b|\bhow (well|good|fast"
-     r"|accurate|much|many)\b|\bnumbers\b|\bspeed.?ups?\b|\bimprove|\bscores?\b|\bgains?\b|\bthroughput\b"),
+     r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bexperiments?\b|\bhow (well|good|fast"
+     r"|accurate|much|many)\b|\bnumbers\b|\bspeed.?ups?\b|\bimprove|\bscores?\b|\bgains?\b|\bthroughput\b"
+     r"|\boutcomes?\b"),
     ("significance", r"\bsignifican|\bwhy (does|is|should|would) .*(matter|important|care|needed|useful)"
      r"|\bimportan(t|ce)\b|\bimpact\b|\bimplications?\b|\bwhy should\b|\btake.?aways?\b|\blessons?\b"
-     r"|\bso what\b|\bwhy care\b"),
+     r"|\bwhy care\b|\bmatters?\b|\buseful\b|\bcare\b"),
     ("contributions", r"\bcontribut"),
     ("novelty", r"\bnovel(ty)?\b|\bwhat('s| is) new\b|\boriginal(ity)?\b|\bnew (idea|about)\b|\bdiffer(ent|s)? from\b"
      r"|\bcompared to (current|existing|prior)\b|\bunlike\b"),
     ("method", r"^\W*(and |so |but )?how (does|do|did|can|could|is|are|was|were)\b"),
     ("about", r"\babout\b|\bsummar|\btl;?dr\b|\boverview\b|\bwhat is\b|\bexplain\b|\bgist\b|\bmain idea\b"
-     r"|\bdescribe\b|\bgoal\b|\bproblem\b"),
+     r"|\bdescribe\b|\bgoal\b|\bproblem\b|\baim\b"),
 )  # fmt: skip
 _COMPILED = tuple((facet, re.compile(pattern, re.IGNORECASE)) for facet, pattern in _RULES)
 _TOPIC = re.compile(
@@ -193,7 +203,9 @@ ASKING_WORDS = frozenset(
     date published publication when where accepted conference journal pages listed arxiv field area subject
     caveat weak weaknesses next plan plans why matter matters differ different info information listing listed
     mention mentioned discuss discussed report reported stated state say says lesson lessons takeaway takeaways
-    trick idea ideas components component contribution list""".split()
+    trick idea ideas components component contribution list anyone people care cares big deal point catch
+    downside downsides admit admits acknowledge acknowledged actually exactly really claim claims claimed add adds
+    put try tried want wants later aim aims go went thing things stuff worth bother useful""".split()
 )
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
 

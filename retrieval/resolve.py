@@ -57,7 +57,21 @@ def described_words(question: str) -> frozenset[str]:
     return known_words(" ".join(word for word in fts_words(question) if word not in ASKING_WORDS))
 
 
+_SEGMENTS = re.compile(r"\s+[-–—:|]+\s+|[:?;]\s+|,\s+")
+
+
 def resolve_described(store: Store, question: str) -> Subject | None:
+    """The paper a question describes, in whole or in one of its parts ("3D kinematic monitoring of juvenile
+    fish - is it the first to measure swimming speed?")."""
+    parts = [question, *(part for part in _SEGMENTS.split(question) if part != question)]
+    for part in parts:
+        found = described_by(store, part)
+        if found is not None:
+            return found
+    return None
+
+
+def described_by(store: Store, question: str) -> Subject | None:
     """A paper described by words of its title ("the contaminated collaboration gender bias paper"): one
     title holds nearly all the question's content words, and clearly more of them than any other title.
     Words that only ask ("results", "algorithm") count when the title has them and are ignored otherwise."""
@@ -139,6 +153,10 @@ _NAMED = re.compile(
     r"\b(?:propose|introduce|present|call|term|name|dub|release|develop)(?:s|d|ed)?\s+(?:(?:a|an|the)\s+)?"
     r"(?:\\text(?:bf|it|sc|tt)\{)?([A-Z][A-Za-z0-9\-.]*[A-Za-z0-9])"
 )
+_NAMED_ACRONYM = re.compile(
+    r"\b(?:propose|introduce|present|call|term|name|dub|develop|build|design)(?:s|d|ed)?\b[^.()]{0,80}"
+    r"\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)"
+)
 _ALIAS_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
@@ -166,6 +184,10 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
         name = match.group(1).rstrip(".-")
         coined = is_name(name) or len(name) >= 4  # "we present Xcientist": capitalised mid-sentence
         if coined and name not in [a for a, _ in found]:
+            found.append((name, "abstract"))
+    for match in _NAMED_ACRONYM.finditer(paper.abstract):  # "we propose a Multi-Granularity Reasoning Network (MGRN)"
+        name = match.group(1)
+        if name not in [a for a, _ in found]:
             found.append((name, "abstract"))
     return found
 

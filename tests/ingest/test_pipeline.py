@@ -97,6 +97,9 @@ def test_names_shouted_in_capitals_count_only_where_written_so(tmp_path: Path) -
     papers = [
         Paper(id="2601.00001", title="SHIFT: Gating Knowledge Conflicts", abstract="We study conflicts in RAG."),
         Paper(id="2601.00002", title="Research Harness", abstract="We present Xcientist, a research harness."),
+        Paper(
+            id="2601.00003", title="Reasoning", abstract="We propose a Multi-Granularity Network (MGRN). It uses (RPC)."
+        ),
         *(
             Paper(id=f"2601.001{n:02d}", title=f"Domain Shift Study {n}", abstract="A distribution shift hurts models.")
             for n in range(6)
@@ -105,6 +108,7 @@ def test_names_shouted_in_capitals_count_only_where_written_so(tmp_path: Path) -
     for paper in papers:
         store.upsert(paper, make_passages(paper))
     names = {(alias, paper_id) for alias, paper_id, _ in alias_rows(store)}
-    assert ("SHIFT", "2601.00001") in names and ("Xcientist", "2601.00002") in names
+    assert ("SHIFT", "2601.00001") in names and ("Xcientist", "2601.00002") in names and ("MGRN", "2601.00003") in names
+    assert "RPC" not in {alias for alias, _ in names}  # an acronym not introduced as the paper's own
     assert not any(alias.lower() in {"shift", "domain shift study"} and alias != "SHIFT" for alias, _ in names)
     store.close()

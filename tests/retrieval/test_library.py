@@ -161,6 +161,18 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("how did the model do?", "results"),
         ("What does BENI Global 10 provide?", "contributions"),
         ("How does Equilibrated Diffusion disentangle concept features?", "method"),
+        ("whats the catch?", "limitations"),
+        ("any downsides to it they mention?", "limitations"),
+        ("how'd it go", "results"),
+        ("did it work", "results"),
+        ("how did LLMs do on it", "results"),
+        ("date on this one?", "date"),
+        ("where do they go from here", "future_work"),
+        ("is SafeRun the first to do deterministic llm planning?", "novelty"),
+        ("SafeRun LLM running planning: contributions?", "contributions"),
+        ("FinBalance benchmark, what is it", "about"),
+        ("why's it useful", "significance"),
+        ("what exactly do they add", "contributions"),
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
@@ -172,6 +184,7 @@ def test_what_a_question_asks_for(question: str, facet: str) -> None:
     [
         "what did the pareto optimality multiwinner voting paper find?",
         "what's the paper about approval-based multiwinner voting about?",
+        "pareto optimality in multiwinner voting - is it the first to prove this for approval ballots?",
     ],
 )
 def test_a_paper_described_by_its_title_words_is_resolved(library: Library, question: str) -> None:
