@@ -104,11 +104,11 @@ CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "limitations": re.compile(
-        r"\b(limitations?|limited|fails? (to|on|when)|failure|drawbacks?|however, (our|the|this)|cannot|"
+        r"\b(limitations?|limited|drawbacks?|however, (our|the|this)|cannot|"
         r"only works|restricted to|shortcomings?|weakness|not robust|remains? (challenging|difficult|limited|"
-        r"non-functional)|degrades|degrade (when|on|under|with)|struggles?|not uniform|"
-        r"subject to|falls? short|lags? behind|saturat\w*|"
-        r"challenges|none of|without refinement|at the cost of|caveats?|open challenge|"
+        r"non-functional)|not uniform|"
+        r"subject to|falls? short|lags? behind|"
+        r"without refinement|at the cost of|caveats?|open challenge|"
         r"still (quite |relatively )?(high|low|limited|far|lag\w*|below)|only (modest|marginal|limited|partial)|"
         r"(considerable|significant|substantial|notable|large|sharp) (performance )?(drop|decline|gap)|"
         r"not (a )?(complete|full|comprehensive))\b",
