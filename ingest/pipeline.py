@@ -32,8 +32,8 @@ from retrieval.terms import document_frequencies
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
 MAX_ALIAS_PAPERS = 3  # a name used by more papers than this is a field's term
-ALIAS_RULES = "3"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
-_SHOUTED = re.compile(r"\b[A-Z][A-Z0-9\-]*[A-Z0-9]\b")
+ALIAS_RULES = "5"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
+_WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -126,16 +126,27 @@ def _counted(papers: Iterable[Paper], bar: tqdm) -> Iterator[Paper]:
 
 
 def alias_rows(store: Store) -> Iterator[tuple[str, str, str]]:
-    """(name, paper id, kind) for the names only a few papers use. An all-caps name counts only where it is
-    written in capitals, so SHIFT or FACTOR name a paper though "shift" and "factor" are common words."""
-    shouted: Counter[str] = Counter()
+    """(name, paper id, kind) for the names only a few papers use. A styled one-word name (SHIFT, CoGS, DnA)
+    counts only where it is written so, though "shift", "cogs" and "dna" are common words; a title's own name
+    ("WISE: ...", "Neural Procedural Memory: ...") counts only in titles, as others may mention it in passing."""
+    styled_titles: Counter[str] = Counter()
+    styled_texts: Counter[str] = Counter()
     for paper in store.all_papers():
-        shouted.update(set(_SHOUTED.findall(f"{paper.title} {paper.abstract}")))
+        styled_titles.update(set(_styled(paper.title)))
+        styled_texts.update(set(_styled(f"{paper.title} {paper.abstract}")))
     for paper in store.all_papers():
         for alias, kind in paper_aliases(paper):
-            if alias.isupper() and " " not in alias:
-                used = shouted[alias]
+            in_titles = kind == "title"
+            if " " not in alias and _styled(alias) == [alias]:
+                used = (styled_titles if in_titles else styled_texts)[alias]
+                if store.phrase_count(alias, MAX_ALIAS_PAPERS + 1) > MAX_ALIAS_PAPERS:
+                    kind += "-exact"  # CREDiT, LatEnt: also a word, so named only when written this way
             else:
-                used = store.phrase_count(alias, MAX_ALIAS_PAPERS + 1)
-            if used <= MAX_ALIAS_PAPERS:  # RL, LoRA: terms, not names
+                used = store.phrase_count(alias, MAX_ALIAS_PAPERS + 1, "title" if in_titles else None)
+            if used <= MAX_ALIAS_PAPERS:  # RL, LoRA, "Less is More": terms, not names
                 yield alias, paper.id, kind
+
+
+def _styled(text: str) -> list[str]:
+    """Words written with a capital after their first letter: SHIFT, CoGS, NeuMesh."""
+    return [word for word in _WORDS.findall(text) if any(c.isupper() for c in word[1:])]

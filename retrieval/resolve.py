@@ -177,8 +177,8 @@ def _is_name_word(word: str) -> bool:
 def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
     """Names a paper goes by: its title's prefix before a colon, and what its abstract says it proposes."""
     found: list[tuple[str, str]] = []
-    head = paper.title.split(":", 1)[0].strip() if ":" in paper.title else ""
-    if head and len(head.split()) <= 4 and is_name(head):
+    head = paper.title.split(":", 1)[0].strip().rstrip("+*!?") if ":" in paper.title else ""
+    if len(head) >= 3 and len(head.split()) <= 4 and _ALIAS_TOKEN.fullmatch(head.replace(" ", "-")):
         found.append((head, "title"))
     for match in _NAMED.finditer(paper.abstract):
         name = match.group(1).rstrip(".-")
@@ -192,20 +192,27 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
     return found
 
 
+def exact_case(alias: str, kind: str) -> bool:
+    """Names a question must write as the paper does: short or all-caps ones (REP), names that are also words
+    in other case (CREDiT, LatEnt: kind "...-exact") and plain phrases ("Physics from Video")."""
+    return len(alias) <= 5 or alias.isupper() or kind.endswith("-exact") or not is_name(alias)
+
+
 def resolve_alias(store: Store, question: str) -> Subject | None:
     """A paper named by what it is called ("How does Skill-to-LoRA work?"), when only one paper goes by it."""
     tokens = _ALIAS_TOKEN.findall(question)
     spans = {" ".join(tokens[i : i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
+    topic = is_topic_question(question)  # "any papers on interest entanglement?": words, not a name
     matches = [
         (alias, paper_id, kind)
         for alias, paper_id, kind in store.find_aliases([span.lower() for span in spans])
-        if alias in spans or (len(alias) > 5 and not alias.isupper())  # short or all-caps names: exact case
+        if (alias in spans or not exact_case(alias, kind)) and not (topic and not is_name(alias))
     ]
     if not matches:
         return None
     longest = max(len(alias) for alias, _, _ in matches)
     best = [m for m in matches if len(m[0]) == longest]
-    titled = [m for m in best if m[2] == "title"] or best
+    titled = [m for m in best if m[2].startswith("title")] or best
     if len({paper_id for _, paper_id, _ in titled}) != 1:
         return None  # two papers go by that name: ask by id or title instead
     alias, paper_id, _ = titled[0]

@@ -312,13 +312,14 @@ class Store:
             self._db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('aliases', ?)", (version,))
             self._db.commit()
 
-    def phrase_count(self, phrase: str, limit: int = 10) -> int:
-        """In how many papers' title or text a phrase occurs (counted up to `limit`)."""
+    def phrase_count(self, phrase: str, limit: int = 10, column: str | None = None) -> int:
+        """In how many papers' title or text (or only `column`) a phrase occurs (counted up to `limit`)."""
         words = re.findall(r"\w+", phrase.lower())
         if not words:
             return 0
+        match = '"' + " ".join(words) + '"'
         sql = "SELECT count(*) FROM (SELECT 1 FROM papers_fts WHERE papers_fts MATCH ? LIMIT ?)"
-        return int(self._query(sql, ('"' + " ".join(words) + '"', limit))[0][0])
+        return int(self._query(sql, (f"{{{column}}} : {match}" if column else match, limit))[0][0])
 
     def find_aliases(self, keys: Sequence[str]) -> list[tuple[str, str, str]]:
         """(alias as written, paper id, kind) for every alias whose lower-cased form is in `keys`."""

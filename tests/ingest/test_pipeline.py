@@ -11,6 +11,7 @@ from ingest.pipeline import alias_rows, ingest
 from retrieval.embed import Embedder
 from retrieval.paper import Paper
 from retrieval.passages import make_passages
+from retrieval.resolve import resolve
 from retrieval.settings import Settings
 from retrieval.store import Store
 
@@ -111,4 +112,20 @@ def test_names_shouted_in_capitals_count_only_where_written_so(tmp_path: Path) -
     assert ("SHIFT", "2601.00001") in names and ("Xcientist", "2601.00002") in names and ("MGRN", "2601.00003") in names
     assert "RPC" not in {alias for alias, _ in names}  # an acronym not introduced as the paper's own
     assert not any(alias.lower() in {"shift", "domain shift study"} and alias != "SHIFT" for alias, _ in names)
+    store.close()
+
+
+def test_a_title_names_its_paper_even_when_the_name_is_also_a_word(tmp_path: Path) -> None:
+    store = Store.open_writable(tmp_path)
+    papers = [
+        Paper(id="2601.00001", title="CoGS: Composing Scenes", abstract="Gears and cogs and more cogs."),
+        Paper(id="2601.00002", title="Neural Procedural Memory: Agents That Remember", abstract="Agents remember."),
+        *(Paper(id=f"2601.001{n:02d}", title=f"Cogs {n}", abstract="Cogs turn.") for n in range(5)),
+    ]
+    for paper in papers:
+        store.upsert(paper, make_passages(paper))
+    store.write_aliases(list(alias_rows(store)))
+    assert resolve(store, "How does CoGS work?").paper == papers[0]
+    assert resolve(store, "how do cogs work?").paper is None  # the word, not the name
+    assert resolve(store, "What is Neural Procedural Memory about?").paper == papers[1]
     store.close()
