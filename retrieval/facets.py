@@ -51,14 +51,15 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"
      r"|\bcomponents?\b|\bwhat (data|dataset|datasets|metrics)\b|\bwhat does the \w+ (integrate|use|combine)\b"
      r"|\bwhat are (the|its|their) (two|three|four|main|key|\w+ )?\s?(branches|stages|steps|parts|modules|phases)\b"
-     r"|\b(study|experimental) design\b|\bhow'd\b"),
+     r"|\b(study|experimental) design\b|\bhow'd\b|\bbaselines?\b"),
     ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
      r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bexperiments?\b|\bhow (well|good|fast"
      r"|accurate|much|many)\b|\bnumbers\b|\bspeed.?ups?\b|\bimprove|\bscores?\b|\bgains?\b|\bthroughput\b"
      r"|\boutcomes?\b"),
     ("significance", r"\bsignifican|\bwhy (does|is|should|would) .*(matter|important|care|needed|useful)"
      r"|\bimportan(t|ce)\b|\bimpact\b|\bimplications?\b|\bwhy should\b|\btake.?aways?\b|\blessons?\b"
-     r"|\bwhy care\b|\bmatters?\b|\buseful\b|\bcare\b"),
+     r"|\bwhy care\b|\bmatters?\b|\buseful\b|\bcare\b|\b(practical|real.world) (uses?|applications?|value)\b"
+     r"|\buse cases?\b|\bapplications?\b"),
     ("contributions", r"\bcontribut"),
     ("novelty", r"\bnovel(ty)?\b|\bwhat('s| is) new\b|\boriginal(ity)?\b|\bnew (idea|about)\b|\bdiffer(ent|s)? from\b"
      r"|\bcompared to (current|existing|prior)\b|\bunlike\b"),
@@ -205,7 +206,8 @@ ASKING_WORDS = frozenset(
     mention mentioned discuss discussed report reported stated state say says lesson lessons takeaway takeaways
     trick idea ideas components component contribution list anyone people care cares big deal point catch
     downside downsides admit admits acknowledge acknowledged actually exactly really claim claims claimed add adds
-    put try tried want wants later aim aims go went thing things stuff worth bother useful""".split()
+    put try tried want wants later aim aims go went thing things stuff worth bother useful practical application
+    applications baseline baselines""".split()
 )
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
 
