@@ -26,9 +26,11 @@ from retrieval.facets import (
 from retrieval.metadata import METADATA_FACETS, describe
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
+from retrieval.ranking import learned_scores
 from retrieval.search import Hit, fts_words
 
 CUE_BONUS = 0.2
+LEARNED_SCALE = 0.1  # log-odds of retrieval/ranking.py onto the scale KEEP_WITHIN is set for
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.2  # further sentences must score within this of the best one
 FACET_WORDS = {  # how "The abstract does not state its ..." names a facet
@@ -65,6 +67,10 @@ def candidates(paper: Paper, facet: str) -> list[Candidate]:
 def score_candidates(
     cands: Sequence[Candidate], facet: str, similarity: Vectors, roles: Sequence[str] = ()
 ) -> list[float]:
+    if all(c.kind == "abstract" for c in cands):
+        learned = learned_scores(facet, [c.text for c in cands], roles, similarity)
+        if learned is not None:
+            return [score * LEARNED_SCALE for score in learned]
     cue = CUES.get(facet)
     bonus = ROLE_BONUS.get(facet, {})
     scores = []

@@ -1,0 +1,87 @@
+"""Which abstract sentence answers a facet: a small logistic model per facet over cue, role and position features.
+
+Trained by bench/train_facets.py on our own labelled 2026-06 questions (bench/facets_2026-06*.jsonl) and
+stored in retrieval/facet_weights.json; without that file (or for a facet it lacks) the hand-set scores
+of retrieval/compose.py are used. Features of a sentence, for one facet: its role (one-hot, from
+retrieval/roles.py), relative position, first / last, the cue of every facet, earlier-work phrasing, a number,
+its length and its similarity to what the question says beyond asking.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Sequence
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.embed import Vectors
+from retrieval.facets import CUES, EARLIER_WORK, PRIOR_WORK
+from retrieval.roles import LABELS
+
+WEIGHTS = Path(__file__).with_name("facet_weights.json")
+CUE_FACETS = tuple(sorted(CUES))
+FEATURES = (
+    *(f"role:{label}" for label in LABELS),
+    "position",
+    "first",
+    "last",
+    *(f"cue:{facet}" for facet in CUE_FACETS),
+    "prior_work",
+    "earlier_work",
+    "number",
+    "length",
+    "similarity",
+)
+_NUMBER = re.compile(r"\d")
+
+
+def features(sentences: Sequence[str], roles: Sequence[str], similarity: Vectors) -> np.ndarray:
+    """One row of FEATURES per sentence of an abstract."""
+    n = len(sentences)
+    rows = []
+    for i, text in enumerate(sentences):
+        role = roles[i] if i < len(roles) else ""
+        rows.append(
+            [
+                *(1.0 if role == label else 0.0 for label in LABELS),
+                i / max(n - 1, 1),
+                1.0 if i == 0 else 0.0,
+                1.0 if i == n - 1 else 0.0,
+                *(1.0 if CUES[facet].search(text) else 0.0 for facet in CUE_FACETS),
+                1.0 if PRIOR_WORK.search(text) else 0.0,
+                1.0 if EARLIER_WORK.search(text) else 0.0,
+                1.0 if _NUMBER.search(text) else 0.0,
+                math.log(1 + len(text)) / 6,
+                float(similarity[i]) if i < len(similarity) else 0.0,
+            ]
+        )
+    return np.asarray(rows, dtype=np.float64).reshape(n, len(FEATURES))
+
+
+@cache
+def load_weights(path: Path = WEIGHTS) -> dict[str, tuple[np.ndarray, float]]:
+    """facet -> (weights over FEATURES, bias); empty when the file is missing or written for other features."""
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if list(data.get("features", [])) != list(FEATURES):
+        return {}
+    return {
+        facet: (np.asarray(w["weights"], dtype=np.float64), float(w["bias"])) for facet, w in data["facets"].items()
+    }
+
+
+def learned_scores(
+    facet: str, sentences: Sequence[str], roles: Sequence[str], similarity: Vectors
+) -> list[float] | None:
+    """The model's log-odds that each sentence answers `facet`, or None when no model is trained for it."""
+    model = load_weights().get(facet)
+    if model is None or not sentences:
+        return None
+    weights, bias = model
+    scores: list[float] = (features(sentences, roles, similarity) @ weights + bias).tolist()
+    return scores
