@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/train_facets.py [--questions bench/facets_2026-06.jsonl ...] [--out FILE]
 
-Uses only our own labelled 2026-06 questions (by default sets A, B and C; set D is kept out for measuring).
+Uses only our own labelled 2026-06 questions (by default sets A, B, C and E; set D is kept out for measuring).
 For every question whose facet the abstract states, each sentence of the paper's abstract is one example:
 positive when it is a labelled answer. One L2-regularised logistic regression per facet, fitted by
 gradient descent in numpy. Sentence roles come from the shipped tagger; the similarity feature compares
@@ -30,7 +30,7 @@ from retrieval.ranking import FEATURES, WEIGHTS, features  # noqa: E402
 from retrieval.roles import RoleTagger  # noqa: E402
 
 FACETS = ("about", "method", "results", "significance", "contributions", "novelty", "limitations", "future_work")
-DEFAULT_SETS = [ROOT / "bench" / f"facets_2026-06{suffix}.jsonl" for suffix in ("", "_b", "_c")]
+DEFAULT_SETS = [ROOT / "bench" / f"facets_2026-06{suffix}.jsonl" for suffix in ("", "_b", "_c", "_e")]
 MONTH = ROOT.parent / "shared" / "data" / "arxiv" / "daily_cs_2026-06.jsonl"
 L2 = 1.0
 STEPS = 3000

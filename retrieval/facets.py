@@ -12,7 +12,11 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("authors", r"\bwho (wrote|are the authors|authored|built|made|created|developed|did)\b|\bwho('s| is| are) behind\b"
      r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwho (is|are) the authors?\b"
      r"|\bwritten by\b|\bwhose (paper|work)\b|\bwho (are|were|is)\b.{0,40}\bauthors?\b"),
-    ("results", r"\bhow (well|much better|much|fast|good|close|accurate)\b|\bdoes it (beat|outperform|win)\b"
+    ("method", r"\bhow (was|were|is|are|did|do|does) .{0,40}\bevaluat"),
+    ("results", r"\bhow (well|much better|much|fast|good|close|accurate)\b"
+     r"|\b(does|did|do) (it|they|this|the \w+) (beat|outperform|surpass|win)"
+     r"|\bwhich .{0,30}\b(won|wins|worked best|was best|is best|performed best)\b|\bbounds?\b"
+     r"|\bwhat (do|did) they (get|obtain|prove|achieve)\b"
      r"|\bhow('d| did| does| do| well did| well do| well does) (the )?([\w-]+ ){0,3}(do|fare|perform|score)\b"
      r"(?! (that|this|it|so|the)\b)|\bhow('d| did| does) (it|they|things|that) (go|turn out|pan out)\b"
      r"|^\W*(so,? |and )?(did|does) (it|this|that|the \w+) (actually |really )?work\b"
@@ -22,14 +26,14 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("limitations", r"\blimita\w*|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b|\bdownsides?\b"
      r"|\bweak (spots?|points?|sides?)\b|\bcatch\b|\bwhere (it|they|the \w+) (fails?|falls? short|breaks?)\b"
      r"|\b(doesn't|does not|didn't|did not|don't|won't) work\b|\bpitfalls?\b|\bfail(s|ure|ures)?\b"
-     r"|\b(admit|acknowledge)\w*\b"),
-    ("novelty", r"\bwhat('?s| is| are) (different|new|novel|original|unique)\b|\bdiffer(ent|s)? from\b"
+     r"|\b(admit|acknowledge)\w*\b|\blimits\b"),
+    ("novelty", r"\bwhat('?s| is| are) (\w+ ){0,2}(different|new|novel|original|unique)\b|\bdiffer(ent|s)? from\b"
      r"|\bwhat makes (it|this|them|the \w+) (new|novel|different|unique|special|stand out)\b"
      r"|\b(anything|something) (actually |really |genuinely )?(new|novel)\b|\bhow is (it|this|that) different\b"
      r"|\b(vs\.?|versus|compared (to|with)|relative to|over|from) (the )?(existing|prior|previous|earlier|other"
      r"|standard|conventional|current|usual)\b|\bnew (here|in (it|this|the paper))\b"
      r"|\b(actually|really|truly|genuinely) (new|novel)\b|\bdone before\b|\b(claimed|claim|claims) (to be )?"
-     r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time)\b|\b(new|novel)\s*\?"),
+     r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time|of)\b|\b(new|novel)\s*\?"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
     ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"
      r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b|\bdated?\b"),
@@ -41,7 +45,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bplan(s|ned)?\b(?! to \w+ing)|\bplanning (to|on|for)\b|\bgoing forward\b|\bwhat('s| is) next\b"
      r"|\bwill they\b|\bcomes? next\b|\b(do|doing|try|trying|work on|explore|exploring|pursue|tackle|study) next\b"
      r"|\bgo from here\b|\bnext\s*\?|\bwhat remains\b"),
-    ("contributions", r"\bcontribut|\bwhat (exactly )?(do|does|did) .{0,40}\b(provide|offer|deliver|release|bring"
+    ("contributions", r"\bcontrib|\bwhat (exactly )?(do|does|did) .{0,80}\b(provide|offer|deliver|release|bring"
      r"|add|put out)\b"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
      r"|\bwhy('s| is| was| are| would| should) (it|this|that|such|anyone|we|people|they)\b"
@@ -65,7 +69,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bcompared to (current|existing|prior)\b|\bunlike\b"),
     ("method", r"^\W*(and |so |but )?how (does|do|did|can|could|is|are|was|were)\b"),
     ("about", r"\babout\b|\bsummar|\btl;?dr\b|\boverview\b|\bwhat is\b|\bexplain\b|\bgist\b|\bmain idea\b"
-     r"|\bdescribe\b|\bgoal\b|\bproblem\b|\baim\b"),
+     r"|\bdescribe\b|\bgoal\b|\bproblem\b|\baim\b|\btopic\b"),
 )  # fmt: skip
 _COMPILED = tuple((facet, re.compile(pattern, re.IGNORECASE)) for facet, pattern in _RULES)
 _TOPIC = re.compile(
@@ -207,7 +211,7 @@ ASKING_WORDS = frozenset(
     trick idea ideas components component contribution list anyone people care cares big deal point catch
     downside downsides admit admits acknowledge acknowledged actually exactly really claim claims claimed add adds
     put try tried want wants later aim aims go went thing things stuff worth bother useful practical application
-    applications baseline baselines""".split()
+    applications baseline baselines topic core limits bring table""".split()
 )
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
 
