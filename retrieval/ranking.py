@@ -32,11 +32,24 @@ FEATURES = (
     *(f"cue:{facet}" for facet in CUE_FACETS),
     "prior_work",
     "earlier_work",
+    *(f"phrase:{name}" for name in ("own_work", "we", "contrast", "gap", "enable", "modal")),
     "number",
     "length",
     "similarity",
 )
 _NUMBER = re.compile(r"\d")
+_PHRASES = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"\b(this|our|these) (work|paper|study|approach|method|framework|results?|findings?|analysis)\b",
+        r"\bwe\b",
+        r"\b(however|but|yet|although|while|whereas|unlike|instead)\b",
+        r"\b(lack\w*|little|few|rarely|remains? (unclear|unexplored|underexplored|open|challenging)|overlooked"
+        r"|under-?explored|gap)\b",
+        r"\b(enabl\w*|allow\w*|facilitat\w*|pav(e|es|ing)|open\w* (up|the door))\b",
+        r"\b(will|could|can|may|might)\b",
+    )
+)
 
 
 def features(sentences: Sequence[str], roles: Sequence[str], similarity: Vectors) -> np.ndarray:
@@ -54,6 +67,7 @@ def features(sentences: Sequence[str], roles: Sequence[str], similarity: Vectors
                 *(1.0 if CUES[facet].search(text) else 0.0 for facet in CUE_FACETS),
                 1.0 if PRIOR_WORK.search(text) else 0.0,
                 1.0 if EARLIER_WORK.search(text) else 0.0,
+                *(1.0 if phrase.search(text) else 0.0 for phrase in _PHRASES),
                 1.0 if _NUMBER.search(text) else 0.0,
                 math.log(1 + len(text)) / 6,
                 float(similarity[i]) if i < len(similarity) else 0.0,
