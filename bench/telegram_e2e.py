@@ -15,6 +15,7 @@ have been asked, and the key must appear nowhere in the bot's output either.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import subprocess
@@ -84,10 +85,11 @@ def main() -> int:
     parser.add_argument("--paperbot", default=str(Path(sys.executable).with_name("paperbot")))
     parser.add_argument("--fake-llm", action="store_true", help="answers written by a local fake model")
     args = parser.parse_args()
-    with FakeBotApi() as fake, FakeLLM() as llm:
+    with FakeBotApi() as fake, contextlib.ExitStack() as stack:
         env = {**os.environ, "PAPERBOT_TELEGRAM_TOKEN": fake.token, "PAPERBOT_TELEGRAM_API_URL": fake.base_url,
                "PAPERBOT_FETCH_MISSING": "0"}  # fmt: skip
-        if args.fake_llm:
+        llm = stack.enter_context(FakeLLM()) if args.fake_llm else None
+        if llm is not None:
             env.update({"PAPERBOT_LLM_URL": llm.url, "PAPERBOT_LLM_API_KEY": LLM_KEY, "PAPERBOT_LLM_MODEL": "fake"})
         started = time.monotonic()
         bot = subprocess.Popen([args.paperbot, "run", "--home", args.home], env=env, text=True,
@@ -100,7 +102,7 @@ def main() -> int:
         results.append(check("the bot stopped cleanly on Ctrl-C", bot.returncode == 0, f"exit {bot.returncode}"))
         leaked = fake.token in output or fake.token.split(":")[1] in output
         results.append(check("the token appears nowhere in the bot's output", not leaked))
-        if args.fake_llm:
+        if llm is not None:
             asked = len(llm.requests)
             results.append(check("the model wrote answers", asked > 0, f"{asked} requests"))
             results.append(check("the model's API key appears nowhere in the bot's output", LLM_KEY not in output))

@@ -24,12 +24,12 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.compose import Candidate, similarity_to  # noqa: E402
+from retrieval.compose import FACET_WORDS, Candidate, similarity_to  # noqa: E402
 from retrieval.embed import Embedder  # noqa: E402
 from retrieval.ranking import FEATURES, WEIGHTS, features  # noqa: E402
 from retrieval.roles import RoleTagger  # noqa: E402
 
-FACETS = ("about", "method", "results", "significance", "contributions", "novelty", "limitations", "future_work")
+FACETS = tuple(FACET_WORDS)  # the eight facets an abstract answers
 DEFAULT_SETS = [ROOT / "bench" / f"facets_2026-06{suffix}.jsonl" for suffix in ("", "_b", "_c", "_e")]
 MONTH = ROOT.parent / "shared" / "data" / "arxiv" / "daily_cs_2026-06.jsonl"
 L2 = 1.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.compose import find_facet
 from retrieval.facets import detect_facet
 from retrieval.library import Library
 from retrieval.paper import Paper
@@ -192,9 +193,14 @@ def test_a_paper_described_by_its_title_words_is_resolved(library: Library, ques
     assert answer.paper is not None and answer.paper.id == "2605.30490", answer.text
 
 
-def test_contributions_are_answered_even_without_a_cue_word(library: Library) -> None:
-    answer = library.ask("what does 2605.30490 contribute?")
-    assert answer.facet == "contributions" and answer.sources and "does not state" not in answer.text
+def test_contributions_fall_back_to_the_best_sentence_but_limitations_need_a_cue() -> None:
+    paper = Paper(
+        id="2601.00001",
+        title="Pruning",
+        abstract="Large models are slow. Pruning removes weights by magnitude. Speed doubles on four benchmarks.",
+    )
+    assert find_facet(paper, "contributions").stated  # no cue word in the abstract, still answered
+    assert not find_facet(paper, "limitations").stated  # "The abstract does not state its limitations."
 
 
 def test_a_description_of_another_paper_wins_over_the_conversation(library: Library) -> None:
