@@ -3,11 +3,12 @@
 
     .venv/bin/python bench/train_facets.py [--questions bench/facets_2026-06.jsonl ...] [--out FILE]
 
-Uses only our own labelled 2026-06 questions (by default sets A, B, C and E; set D is kept out for measuring).
-For every question whose facet the abstract states, each sentence of the paper's abstract is one example:
-positive when it is a labelled answer. One L2-regularised logistic regression per facet, fitted by
-gradient descent in numpy. Sentence roles come from the shipped tagger; the similarity feature compares
-each sentence with the question minus its id and the paper's title, as `paperbot ask` does.
+Uses only our own labelled 2026-06 questions (by default sets A, B, C, E, F and G; set D is kept out for
+measuring). For every question, each sentence of the paper's abstract is one example: positive when it is a
+labelled answer, so a question whose facet the abstract does not state gives only negatives (which is what
+lets compose.STATED_LOGIT tell a stated limitation from a cue word). One L2-regularised logistic regression
+per facet, fitted by gradient descent in numpy. Sentence roles come from the shipped tagger; the similarity
+feature compares each sentence with the question minus its id and the paper's title, as `paperbot ask` does.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from retrieval.ranking import FEATURES, WEIGHTS, features  # noqa: E402
 from retrieval.roles import RoleTagger  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)  # the eight facets an abstract answers
-DEFAULT_SETS = [ROOT / "bench" / f"facets_2026-06{suffix}.jsonl" for suffix in ("", "_b", "_c", "_e")]
+DEFAULT_SETS = [ROOT / "bench" / f"facets_2026-06{suffix}.jsonl" for suffix in ("", "_b", "_c", "_e", "_f", "_g")]
 MONTH = ROOT.parent / "shared" / "data" / "arxiv" / "daily_cs_2026-06.jsonl"
 L2 = 1.0
 STEPS = 3000
@@ -58,7 +59,7 @@ def examples(paths: list[Path]) -> dict[str, tuple[list[np.ndarray], list[np.nda
         roles = dict(zip(sentences, tagger.tag(list(sentences.values()), embedder.encode), strict=True))
         for item in map(json.loads, path.open(encoding="utf-8")):
             facet, expected = item["facet"], item["expected"]
-            if facet not in FACETS or not expected["stated"] or item["paper"] not in sentences:
+            if facet not in FACETS or item["paper"] not in sentences:
                 continue
             texts = sentences[item["paper"]]
             focus = re.sub(re.escape(titles.get(item["paper"], "")), " ", item["question"], flags=re.I)

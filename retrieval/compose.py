@@ -26,13 +26,14 @@ from retrieval.facets import (
 from retrieval.metadata import METADATA_FACETS, describe
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
-from retrieval.ranking import learned_scores
+from retrieval.ranking import has_learned, learned_scores
 from retrieval.search import Hit, fts_words
 
 CUE_BONUS = 0.2
 LEARNED_SCALE = 0.1  # log-odds of retrieval/ranking.py onto the scale KEEP_WITHIN is set for
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.2  # further sentences must score within this of the best one
+STATED_LOGIT = -1.0  # learned log-odds a sentence needs to state limitations or future work (else "not stated")
 FACET_WORDS = {  # how "The abstract does not state its ..." names a facet
     "about": "subject",
     "method": "method",
@@ -71,6 +72,11 @@ def score_candidates(
         learned = learned_scores(facet, [c.text for c in cands], roles, similarity)
         if learned is not None:
             return [score * LEARNED_SCALE for score in learned]
+    return hand_scores(cands, facet, similarity, roles)
+
+
+def hand_scores(cands: Sequence[Candidate], facet: str, similarity: Vectors, roles: Sequence[str]) -> list[float]:
+    """Similarity plus role, cue and position bonuses: when no learned ranker applies (summaries, no weights)."""
     cue = CUES.get(facet)
     bonus = ROLE_BONUS.get(facet, {})
     scores = []
@@ -88,10 +94,15 @@ def score_candidates(
     return scores
 
 
-def choose(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> list[Candidate]:
-    """The best 1-3 candidates, in the paper's order; for strict facets only those that carry the cue."""
+def choose(
+    cands: Sequence[Candidate], scores: Sequence[float], facet: str, floor: float | None = None
+) -> list[Candidate]:
+    """The best 1-3 candidates, in the paper's order; for strict facets only those that carry the cue, and
+    none scoring below `floor`."""
     cue = CUES.get(facet)
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
+    if floor is not None:
+        order = [i for i in order if scores[i] >= floor]
     if facet == "novelty":  # what is new is the paper's own, not what earlier work did
         order = [i for i in order if not EARLIER_WORK.search(cands[i].text)] or order
     if facet in STRICT_FACETS and cue is not None:
@@ -142,7 +153,8 @@ def find_facet(
         return Finding(facet, (), ())
     sims = similarity(cands) if similarity else np.zeros(len(cands), dtype=np.float32)
     scores = score_candidates(cands, facet, sims, roles)
-    picked = choose(cands, scores, facet)
+    learned = facet in CUE_ONLY_FACETS and all(c.kind == "abstract" for c in cands) and has_learned(facet)
+    picked = choose(cands, scores, facet, STATED_LOGIT * LEARNED_SCALE if learned else None)
     best = {c.text: score for c, score in zip(cands, scores, strict=True)}
     return Finding(facet, tuple(picked), tuple(best[c.text] for c in picked))
 

@@ -122,7 +122,9 @@ CUES: dict[str, re.Pattern[str]] = {
     "future_work": re.compile(
         r"\b(future (work|research|directions?|systems?)|we plan|remains? (open|to be)|open (question|problem)s?|"
         r"left for future|will (be )?(release|released|made|available|open-?sourced?)|code will|"
-        r"pav(e|es|ing) the way|a path (toward|towards|to)|next steps?)\b",
+        r"pav(e|es|ing) the way|a path (toward|towards|to)|next steps?|we call for|call for (more|further|new)|"
+        r"promising (direction|avenue|path)s?|warrants? further|further (work|research|study|investigation) "
+        r"(is|are) (needed|required|warranted))\b",
         re.IGNORECASE,
     ),
     "contributions": re.compile(
@@ -216,15 +218,18 @@ ASKING_WORDS = frozenset(
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
 
 
-def is_follow_up(question: str, content_words: list[str], known: frozenset[str] = frozenset()) -> bool:
+def is_follow_up(
+    question: str, content_words: list[str], known: frozenset[str] = frozenset(), asks: bool | None = None
+) -> bool:
     """'What method did they use?', 'any caveats?', 'how is the compressor trained?' (words of the paper in
-    `known`): refers back, or only asks, and names nothing else to search for."""
+    `known`): refers back, or only asks, and names nothing else to search for. `asks`: whether the question
+    asks for a facet (by default: whether a wording rule names one)."""
     if is_topic_question(question) and detect_facet(question) != "similar":
         return False
     extra = sum(1 for word in content_words if word not in ASKING_WORDS and _plain(word) not in known)
     if _REFERENCE.search(question):
         return extra <= MAX_FOLLOW_UP_WORDS
-    return extra <= 2 and bool(detect_facet(question))
+    return extra <= 2 and (bool(detect_facet(question)) if asks is None else asks)
 
 
 def known_words(text: str) -> frozenset[str]:

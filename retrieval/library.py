@@ -16,10 +16,11 @@ from retrieval.card import Card, build_card
 from retrieval.cite import cite
 from retrieval.compose import FACET_WORDS, answer_from_paper, answer_topic, compare, first_sentence, paper_passages
 from retrieval.embed import Embedder
-from retrieval.facets import detect_facet, is_follow_up
+from retrieval.facets import detect_facet, is_follow_up, known_words
+from retrieval.intent import guess_facet
 from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
-from retrieval.resolve import resolve, resolve_all
+from retrieval.resolve import Subject, resolve, resolve_all
 from retrieval.roles import RoleTagger
 from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
 from retrieval.store import Store
@@ -41,6 +42,7 @@ TOPIC_PASSAGES = 5  # search hits a generated topic answer may draw on (the ones
 ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
+MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 
 def clean_question(question: str) -> str:
@@ -95,7 +97,10 @@ class Library:
         if not re.search(r"\w", text):
             return Answer(question, "empty", HELP)
         subject = resolve(self.store, text, current)
-        facet = detect_facet(text.replace(subject.mention, " ") if subject.mention else text)
+        focus = text.replace(subject.mention, " ") if subject.mention else text
+        facet = detect_facet(focus)
+        if not facet and (subject.paper or subject.missing_id or current):
+            facet, subject = self.guess(focus, subject, current)
         if facet == "compare":
             named = resolve_all(self.store, text)
             if len(named) >= 2 or (len(named) == 1 and subject.paper and subject.paper != named[0]):
@@ -105,7 +110,6 @@ class Library:
         if subject.paper is not None:
             if facet in STORE_FACETS:
                 return self.answer_from_store(question, facet, subject.paper, text)
-            focus = text.replace(subject.mention, " ") if subject.mention else text
             paper = subject.paper
             answer = answer_from_paper(
                 question, facet or "about", paper, focus, self.embedder.encode, self.roles_of(paper)
@@ -116,6 +120,20 @@ class Library:
         if is_follow_up(text, fts_words(text)):
             return Answer(question, facet or "about", "Which paper do you mean? " + HELP)
         return self.answer_topic(question, text)
+
+    def guess(self, focus: str, subject: Subject, current: str | None) -> tuple[str, Subject]:
+        """The facet retrieval/intent.py sees in a question no wording rule names, and the subject: a short
+        question like "practical upshot?" follows up on the current paper when the model is sure of it."""
+        facet, probability = guess_facet(focus, self.embedder.encode_one(focus))
+        if subject.paper is None and not subject.missing_id:
+            paper = self.store.get_paper(current) if current else None
+            if paper is None or probability < MIN_FOLLOW_UP_GUESS:
+                return "", subject
+            known = known_words(f"{paper.title} {paper.abstract}")
+            if not is_follow_up(focus, fts_words(focus), known, asks=True):
+                return "", subject
+            subject = Subject(paper, how="context")
+        return facet, subject
 
     def answer_from_store(self, question: str, facet: str, paper: Paper, text: str) -> Answer:
         """Facets answered from the store around the paper: key terms, similar papers, citation, comparison."""

@@ -89,6 +89,10 @@ def load_weights(path: Path = WEIGHTS) -> dict[str, tuple[np.ndarray, float]]:
     }
 
 
+def has_learned(facet: str) -> bool:
+    return facet in load_weights()
+
+
 def learned_scores(
     facet: str, sentences: Sequence[str], roles: Sequence[str], similarity: Vectors
 ) -> list[float] | None:
