@@ -33,7 +33,11 @@ CUE_BONUS = 0.2
 LEARNED_SCALE = 0.1  # log-odds of retrieval/ranking.py onto the scale KEEP_WITHIN is set for
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.2  # further sentences must score within this of the best one
-STATED_LOGIT = -1.0  # learned log-odds a sentence needs to state limitations or future work (else "not stated")
+STATED_LOGIT = {  # learned log-odds a sentence needs to state these facets (else "not stated"): on our sets,
+    "limitations": -1.0,  # a stated facet's best sentence scores above -0.1 for results, while 6 of the 10
+    "future_work": -1.0,  # results questions on position, protocol and survey papers score below -1
+    "results": -1.0,
+}
 FACET_WORDS = {  # how "The abstract does not state its ..." names a facet
     "about": "subject",
     "method": "method",
@@ -153,8 +157,8 @@ def find_facet(
         return Finding(facet, (), ())
     sims = similarity(cands) if similarity else np.zeros(len(cands), dtype=np.float32)
     scores = score_candidates(cands, facet, sims, roles)
-    learned = facet in CUE_ONLY_FACETS and all(c.kind == "abstract" for c in cands) and has_learned(facet)
-    picked = choose(cands, scores, facet, STATED_LOGIT * LEARNED_SCALE if learned else None)
+    learned = facet in STATED_LOGIT and all(c.kind == "abstract" for c in cands) and has_learned(facet)
+    picked = choose(cands, scores, facet, STATED_LOGIT[facet] * LEARNED_SCALE if learned else None)
     best = {c.text: score for c, score in zip(cands, scores, strict=True)}
     return Finding(facet, tuple(picked), tuple(best[c.text] for c in picked))
 

@@ -208,3 +208,16 @@ def test_a_description_of_another_paper_wins_over_the_conversation(library: Libr
     assert follow.facet == "future_work" and follow.paper is not None and follow.paper.id == "2605.30580"
     other = library.ask("what did the paper on pareto optimality in multiwinner voting find?", current="2605.30580")
     assert other.paper is not None and other.paper.id == "2605.30490"
+
+
+def test_a_position_paper_states_no_results_but_an_empirical_one_does(library: Library) -> None:
+    roles = ["background", "objective", "other", "other"]
+    position = Paper(
+        id="2601.00002",
+        title="Open Models",
+        abstract="Open models shape who can study AI. We argue that their release should be the default. "
+        "We discuss what regulators could require of closed ones. We call on funders to support audits.",
+    )
+    assert not find_facet(position, "results", roles=roles).stated
+    empirical = library.get_paper("2605.30580")
+    assert empirical is not None and find_facet(empirical, "results", roles=library.roles_of(empirical)).stated
