@@ -19,6 +19,9 @@ from retrieval.facets import (
     CUES,
     EARLIER_WORK,
     PRIOR_WORK,
+    RELEASE_FACETS,
+    RELEASE_NOTE,
+    RELEASE_NOTE_CHARS,
     ROLE_BONUS,
     STRICT_FACETS,
     SUMMARY_FACETS,
@@ -33,6 +36,8 @@ CUE_BONUS = 0.2
 LEARNED_SCALE = 0.1  # log-odds of retrieval/ranking.py onto the scale KEEP_WITHIN is set for
 MAX_SENTENCES = 3
 KEEP_WITHIN = 0.2  # further sentences must score within this of the best one
+MIN_SENTENCES = 2  # an answer from an abstract of MIN_SENTENCES_FROM sentences or more has at least this many
+MIN_SENTENCES_FROM = 5
 STATED_LOGIT = {  # learned log-odds a sentence needs to state these facets (else "not stated"): on our sets,
     "limitations": -1.0,  # a stated facet's best sentence scores above -0.1 for results, while 6 of the 10
     "future_work": -1.0,  # results questions on position, protocol and survey papers score below -1
@@ -107,18 +112,25 @@ def choose(
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     if floor is not None:
         order = [i for i in order if scores[i] >= floor]
+    if facet not in RELEASE_FACETS:
+        order = [i for i in order if not is_release_note(cands[i].text)] or order
     if facet == "novelty":  # what is new is the paper's own, not what earlier work did
         order = [i for i in order if not EARLIER_WORK.search(cands[i].text)] or order
     if facet in STRICT_FACETS and cue is not None:
         cued = [i for i in order if cue.search(cands[i].text)]
-        order = cued if cued or facet in CUE_ONLY_FACETS else order[:1]
+        order = cued if cued or facet in CUE_ONLY_FACETS else order[:MIN_SENTENCES]
     if facet == "limitations":  # the paper's own: not a sentence about earlier work, not its opening
         order = [i for i in order if not PRIOR_WORK.search(cands[i].text) and cands[i].position >= len(cands) / 3]
     if not order:
         return []
     top = scores[order[0]]
-    picked = [i for i in order[:MAX_SENTENCES] if scores[i] >= top - KEEP_WITHIN]
+    least = MIN_SENTENCES if facet not in CUE_ONLY_FACETS and len(cands) >= MIN_SENTENCES_FROM else 1
+    picked = [i for n, i in enumerate(order[:MAX_SENTENCES]) if n < least or scores[i] >= top - KEEP_WITHIN]
     return [cands[i] for i in sorted(picked, key=lambda i: cands[i].position)]
+
+
+def is_release_note(text: str) -> bool:
+    return len(text) < RELEASE_NOTE_CHARS and bool(RELEASE_NOTE.search(text))
 
 
 @dataclass(frozen=True)

@@ -164,6 +164,16 @@ PRIOR_WORK = re.compile(
     r"the aforementioned|both|the two) (limitations?|challenges|issues|gaps?|problems?|shortcomings)\b",
     re.IGNORECASE,
 )
+# "Code is available at https://...": a release note answers what is contributed or promised, nothing else.
+RELEASE_NOTE = re.compile(
+    r"\b(code|data|dataset|models?|implementation|benchmark|leaderboard|project page|demo|weights|artifacts?)\b.{0,60}"
+    r"\b(is|are|will be|has been|have been)\s+(publicly |openly |freely |made )*(available|released|accessible)"
+    r"|\b(available|released) at\s+\S*(https?://|github)|\bhttps?://\S+\s*\.?$"
+    r"|\bwe (open-?source|release) (our|the|all) (code|data|models?|implementation)",
+    re.IGNORECASE,
+)
+RELEASE_NOTE_CHARS = 160  # longer sentences say more than where the code is
+RELEASE_FACETS = frozenset({"contributions", "future_work"})
 # Answered from sentences that carry the facet's cue first. Limitations and future work are answered only
 # from those ("not stated" rather than generic text); the others fall back to the best sentence by role,
 # since nearly every abstract states what it contributes, what is new in it and why it matters.

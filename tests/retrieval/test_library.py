@@ -221,3 +221,18 @@ def test_a_position_paper_states_no_results_but_an_empirical_one_does(library: L
     assert not find_facet(position, "results", roles=roles).stated
     empirical = library.get_paper("2605.30580")
     assert empirical is not None and find_facet(empirical, "results", roles=library.roles_of(empirical)).stated
+
+
+def test_a_release_note_is_never_why_a_paper_matters() -> None:
+    paper = Paper(
+        id="2601.00003",
+        title="Sparse Attention",
+        abstract="Long documents are costly to read for transformers. We propose a sparse attention pattern that "
+        "keeps one token in eight. It is trained with a distillation loss from a dense teacher. On four "
+        "long-document benchmarks it matches the dense model at a third of the cost. Code and data are publicly "
+        "available at https://github.com/example/sparse.",
+    )
+    roles = ["background", "objective", "method", "result", "other"]
+    significance = find_facet(paper, "significance", roles=roles)
+    assert significance.stated and "github" not in significance.text
+    assert len(significance.picked) == 2  # an abstract of five sentences or more answers with at least two
