@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/train_facets.py [--questions bench/facets_2026-06.jsonl ...] [--out FILE]
 
-Uses only our own labelled 2026-06 questions (by default sets A, B, C, E, F and G; set D is kept out for
+Uses only our own labelled 2026-06 questions (by default sets A, B, C, E, F, G and H; set D is kept out for
 measuring). For every question, each sentence of the paper's abstract is one example: positive when it is a
 labelled answer, so a question whose facet the abstract does not state gives only negatives (which is what
 lets compose.STATED_LOGIT tell a stated limitation from a cue word). One L2-regularised logistic regression
@@ -31,7 +31,7 @@ from retrieval.ranking import FEATURES, WEIGHTS, features  # noqa: E402
 from retrieval.roles import RoleTagger  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)  # the eight facets an abstract answers
-DEFAULT_SETS = [ROOT / "bench" / f"facets_2026-06{suffix}.jsonl" for suffix in ("", "_b", "_c", "_e", "_f", "_g")]
+DEFAULT_SETS = [ROOT / "bench" / f"facets_2026-06{suffix}.jsonl" for suffix in ("", "_b", "_c", "_e", "_f", "_g", "_h")]
 MONTH = ROOT.parent / "shared" / "data" / "arxiv" / "daily_cs_2026-06.jsonl"
 L2 = 1.0
 STEPS = 3000

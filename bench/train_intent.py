@@ -5,7 +5,7 @@
 
 DIR must hold the 2026-06 month: each labelled question loses the words that name its paper (an id, a
 title, a name), as `paperbot ask` does before it looks at the wording. Training data, all our own:
-- the labelled 2026-06 question sets A, B, C, E, F and G (set D is kept out for measuring);
+- the labelled 2026-06 question sets A, B, C, E, F, G and H (set D is kept out for measuring);
 - bench/intents_*.jsonl: phrasings of the eight facets that name no paper.
 One L2-regularised softmax regression over retrieval/intent.py's features, fitted by gradient descent in numpy.
 --check first prints, for each labelled set, the facet accuracy of the wording rules alone and of the rules
@@ -33,7 +33,7 @@ from retrieval.store import Store  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)
 SETS = {name: ROOT / "bench" / f"facets_2026-06{suffix}.jsonl" for name, suffix in
-        [("A", ""), ("B", "_b"), ("C", "_c"), ("E", "_e"), ("F", "_f"), ("G", "_g")]}  # fmt: skip
+        [("A", ""), ("B", "_b"), ("C", "_c"), ("E", "_e"), ("F", "_f"), ("G", "_g"), ("H", "_h")]}  # fmt: skip
 PHRASINGS = sorted((ROOT / "bench").glob("intents_*.jsonl"))
 L2 = 1.0
 STEPS = 1500

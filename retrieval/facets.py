@@ -105,7 +105,10 @@ CUES: dict[str, re.Pattern[str]] = {
         r"crucial|valuable|insights?|highlight|(findings|results|this|these|which|analysis) (suggest|indicate|"
         r"demonstrate|highlight|reveal|show|underscore|point)s?|offers? a|provides? a \w*\s?(path|way|foundation|"
         r"basis|tool)|headroom|bottleneck|the need for|useful|broad(er|ly)|critical (for|to)|essential|"
-        r"preferable|applications? (such as|like|in|requiring))\w*",
+        r"preferable|applications? (such as|like|in|requiring)|establish\w* .{0,60}\bas (a|an|the)\b|"
+        r"positions? .{0,60}\bas (a|an|the)\b|advanc(e|es|ing) .{0,40}\b(toward|towards|beyond|from)\b|"
+        r"(overall|together|taken together|collectively),? (these|our|this|the|we|\w+)|we showcase|"
+        r"(providing|offering|opening) (a|an|new)\b)\w*",
         re.IGNORECASE,
     ),
     "limitations": re.compile(
