@@ -42,6 +42,11 @@ TOPIC_PASSAGES = 5  # search hits a generated topic answer may draw on (the ones
 ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
+ASKS = re.compile(  # a question, not a description of a paper ("dataset of memes labelled for severity")
+    r"\?|\b(what|whats|how|why|who|whom|which|where|when)\b|(^|[:;,–—-])\W*(is|are|was|were|does|do|did|can|could"
+    r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b",
+    re.IGNORECASE,
+)
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 
@@ -99,7 +104,7 @@ class Library:
         subject = resolve(self.store, text, current)
         focus = text.replace(subject.mention, " ") if subject.mention else text
         facet = detect_facet(focus)
-        if not facet and (subject.paper or subject.missing_id or current):
+        if not facet and (subject.paper or subject.missing_id or current) and ASKS.search(focus):
             facet, subject = self.guess(focus, subject, current)
         if facet == "compare":
             named = resolve_all(self.store, text)

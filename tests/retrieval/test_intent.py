@@ -36,3 +36,9 @@ def test_a_short_question_the_model_knows_follows_the_current_paper(library: Lib
 def test_a_topic_in_a_conversation_is_still_searched(library: Library) -> None:
     answer = library.ask("recent papers on speech recognition for low-resource languages?", current="2605.30580")
     assert answer.facet == "search"
+
+
+def test_a_description_of_a_paper_is_about_it_not_a_guessed_facet(library: Library) -> None:
+    answer = library.ask("pareto optimality in multiwinner voting with approval ballots")
+    assert answer.paper is not None and answer.paper.id == "2605.30490"
+    assert answer.facet == "about"  # the facet model reads "results" into it: it is asked only of questions
