@@ -38,11 +38,10 @@ MAX_SENTENCES = 3
 KEEP_WITHIN = 0.2  # further sentences must score within this of the best one
 MIN_SENTENCES = 2  # an answer from an abstract of MIN_SENTENCES_FROM sentences or more has at least this many
 MIN_SENTENCES_FROM = 5
-STATED_LOGIT = {  # learned log-odds a sentence needs to state these facets (else "not stated"): on our sets,
-    "limitations": -1.0,  # a stated facet's best sentence scores above -0.1 for results, while 6 of the 10
-    "future_work": -1.0,  # results questions on position, protocol and survey papers score below -1
-    "results": -1.0,
-}
+# The learned log-odds a sentence needs to state these facets, else "not stated". On our sets the best
+# sentence of a stated result never scores below -0.1, while 6 of the 10 results labelled "not stated"
+# (position, protocol and survey papers) score below -1.
+STATED_LOGIT = {"limitations": -1.0, "future_work": -1.0, "results": -1.0}
 FACET_WORDS = {  # how "The abstract does not state its ..." names a facet
     "about": "subject",
     "method": "method",
@@ -106,8 +105,8 @@ def hand_scores(cands: Sequence[Candidate], facet: str, similarity: Vectors, rol
 def choose(
     cands: Sequence[Candidate], scores: Sequence[float], facet: str, floor: float | None = None
 ) -> list[Candidate]:
-    """The best 1-3 candidates, in the paper's order; for strict facets only those that carry the cue, and
-    none scoring below `floor`."""
+    """The best 1-3 candidates (2-3 from an abstract of MIN_SENTENCES_FROM sentences, unless cue-only), in
+    the paper's order; for strict facets only those that carry the cue, and none scoring below `floor`."""
     cue = CUES.get(facet)
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     if floor is not None:
