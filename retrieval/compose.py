@@ -120,12 +120,23 @@ def choose(
         order = cued if cued or facet in CUE_ONLY_FACETS else order[:MIN_SENTENCES]
     if facet == "limitations":  # the paper's own: not a sentence about earlier work, not its opening
         order = [i for i in order if not PRIOR_WORK.search(cands[i].text) and cands[i].position >= len(cands) / 3]
+    if facet == "significance" and len(cands) >= MIN_SENTENCES_FROM:
+        return problem_and_payoff(cands, scores)
     if not order:
         return []
     top = scores[order[0]]
     least = MIN_SENTENCES if facet not in CUE_ONLY_FACETS and len(cands) >= MIN_SENTENCES_FROM else 1
     picked = [i for n, i in enumerate(order[:MAX_SENTENCES]) if n < least or scores[i] >= top - KEEP_WITHIN]
     return [cands[i] for i in sorted(picked, key=lambda i: cands[i].position)]
+
+
+def problem_and_payoff(cands: Sequence[Candidate], scores: Sequence[float]) -> list[Candidate]:
+    """Why a paper matters, told both ways an abstract tells it: the best sentence of its opening third (the
+    problem it takes on) and the best after that (what its answer makes possible)."""
+    ranked = [i for i in sorted(range(len(cands)), key=lambda i: -scores[i]) if not is_release_note(cands[i].text)]
+    opening = [i for i in ranked if cands[i].position < len(cands) / 3][:1]
+    payoff = [i for i in ranked if cands[i].position >= len(cands) / 3][:1]
+    return [cands[i] for i in sorted(opening + payoff, key=lambda i: cands[i].position)]
 
 
 def is_release_note(text: str) -> bool:

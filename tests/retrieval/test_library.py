@@ -236,3 +236,18 @@ def test_a_release_note_is_never_why_a_paper_matters() -> None:
     significance = find_facet(paper, "significance", roles=roles)
     assert significance.stated and "github" not in significance.text
     assert len(significance.picked) == 2  # an abstract of five sentences or more answers with at least two
+
+
+def test_significance_gives_the_problem_and_the_payoff() -> None:
+    paper = Paper(
+        id="2601.00004",
+        title="Triage",
+        abstract="Hospitals lose hours every day to manual triage of radiology reports. We study whether a small "
+        "language model can flag urgent findings. We fine-tune a 1B-parameter model on 40,000 labelled reports. "
+        "It flags urgent findings with 94% recall on two held-out hospitals. These results highlight the "
+        "practical value of small models for clinical triage. Overall, this enables faster care for critical "
+        "patients at low cost.",
+    )
+    roles = ["background", "objective", "method", "result", "result", "other"]
+    picked = find_facet(paper, "significance", roles=roles).picked
+    assert [c.position < 2 for c in picked] == [True, False]  # one from the opening third, one after it
