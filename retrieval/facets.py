@@ -203,6 +203,19 @@ def is_topic_question(question: str) -> bool:
     return bool(_TOPIC.search(question))
 
 
+_QUESTION = re.compile(
+    r"\?|\b(what|whats|how|why|who|whom|which|where|when)\b|(^|[:;,–—-])\W*(is|are|was|were|does|do|did|can|could"
+    r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b",
+    re.IGNORECASE,
+)
+
+
+def is_question(text: str) -> bool:
+    """A question ('key insight?', 'what did they build'), not a description of a paper ('dataset of memes
+    labelled for severity'): a '?', a wh-word, or an auxiliary or request opening a clause."""
+    return bool(_QUESTION.search(text))
+
+
 _REFERENCE = re.compile(
     r"\b(they|their|them|it|its|this|that|these|those|the (paper|work|study|authors?|article|method|model|approach"
     r"|results?|abstract|findings?))\b",

@@ -16,7 +16,7 @@ from retrieval.card import Card, build_card
 from retrieval.cite import cite
 from retrieval.compose import FACET_WORDS, answer_from_paper, answer_topic, compare, first_sentence, paper_passages
 from retrieval.embed import Embedder
-from retrieval.facets import detect_facet, is_follow_up, known_words
+from retrieval.facets import detect_facet, is_follow_up, is_question, known_words
 from retrieval.intent import guess_facet
 from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
@@ -42,11 +42,6 @@ TOPIC_PASSAGES = 5  # search hits a generated topic answer may draw on (the ones
 ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
-ASKS = re.compile(  # a question, not a description of a paper ("dataset of memes labelled for severity")
-    r"\?|\b(what|whats|how|why|who|whom|which|where|when)\b|(^|[:;,–—-])\W*(is|are|was|were|does|do|did|can|could"
-    r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b",
-    re.IGNORECASE,
-)
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 
@@ -104,7 +99,7 @@ class Library:
         subject = resolve(self.store, text, current)
         focus = text.replace(subject.mention, " ") if subject.mention else text
         facet = detect_facet(focus)
-        if not facet and (subject.paper or subject.missing_id or current) and ASKS.search(focus):
+        if not facet and (subject.paper or subject.missing_id or current) and is_question(focus):
             facet, subject = self.guess(focus, subject, current)
         if facet == "compare":
             named = resolve_all(self.store, text)
