@@ -15,6 +15,7 @@ from retrieval.answer import Answer, Source, label
 from retrieval.embed import Vectors
 from retrieval.facets import (
     ASKING_WORDS,
+    ASKS_RELEASE,
     CUE_ONLY_FACETS,
     CUES,
     EARLIER_WORK,
@@ -103,7 +104,11 @@ def hand_scores(cands: Sequence[Candidate], facet: str, similarity: Vectors, rol
 
 
 def choose(
-    cands: Sequence[Candidate], scores: Sequence[float], facet: str, floor: float | None = None
+    cands: Sequence[Candidate],
+    scores: Sequence[float],
+    facet: str,
+    floor: float | None = None,
+    release: bool = False,
 ) -> list[Candidate]:
     """The best 1-3 candidates (2-3 from an abstract of MIN_SENTENCES_FROM sentences, unless cue-only), in
     the paper's order; for strict facets only those that carry the cue, and none scoring below `floor`."""
@@ -118,10 +123,15 @@ def choose(
     if facet in STRICT_FACETS and cue is not None:
         cued = [i for i in order if cue.search(cands[i].text)]
         order = cued if cued or facet in CUE_ONLY_FACETS else order[:MIN_SENTENCES]
+    if release and facet in RELEASE_FACETS:  # "is the code out?": where it is, first
+        notes = [i for i in range(len(cands)) if is_release_note(cands[i].text)]
+        order = notes + [i for i in order if i not in notes]
     if facet == "limitations":  # the paper's own: not a sentence about earlier work, not its opening
         order = [i for i in order if not PRIOR_WORK.search(cands[i].text) and cands[i].position >= len(cands) / 3]
     if facet == "significance" and len(cands) >= MIN_SENTENCES_FROM:
         return problem_and_payoff(cands, scores)
+    if facet == "novelty" and len(cands) >= MIN_SENTENCES_FROM:
+        return new_against_old(cands, scores, order)
     if not order:
         return []
     top = scores[order[0]]
@@ -137,6 +147,15 @@ def problem_and_payoff(cands: Sequence[Candidate], scores: Sequence[float]) -> l
     opening = [i for i in ranked if cands[i].position < len(cands) / 3][:1]
     payoff = [i for i in ranked if cands[i].position >= len(cands) / 3][:1]
     return [cands[i] for i in sorted(opening + payoff, key=lambda i: cands[i].position)]
+
+
+def new_against_old(cands: Sequence[Candidate], scores: Sequence[float], order: list[int]) -> list[Candidate]:
+    """What is new, told against what it replaces: the best sentence of the paper's own (`order`) and the best
+    about earlier work ("existing benchmarks assess VLMs on clean images"), or the next best of its own."""
+    own = order[:1]
+    earlier = [i for i in sorted(range(len(cands)), key=lambda i: -scores[i]) if EARLIER_WORK.search(cands[i].text)]
+    picked = own + (earlier[:1] or order[1:2])
+    return [cands[i] for i in sorted(set(picked), key=lambda i: cands[i].position)]
 
 
 def is_release_note(text: str) -> bool:
@@ -171,16 +190,18 @@ def find_facet(
     facet: str,
     similarity: Callable[[Sequence[Candidate]], Vectors] | None = None,
     roles: Sequence[str] = (),
+    release: bool = False,
 ) -> Finding:
     """The sentences of `paper` that answer `facet`, ranked by cues, sentence roles (one per abstract
-    sentence, from retrieval/roles.py), position and `similarity` to the question (if given)."""
+    sentence, from retrieval/roles.py), position and `similarity` to the question (if given). `release`: the
+    question asks whether code or data is out, so a release note answers first."""
     cands = candidates(paper, facet)
     if not cands:
         return Finding(facet, (), ())
     sims = similarity(cands) if similarity else np.zeros(len(cands), dtype=np.float32)
     scores = score_candidates(cands, facet, sims, roles)
     learned = facet in STATED_LOGIT and all(c.kind == "abstract" for c in cands) and has_learned(facet)
-    picked = choose(cands, scores, facet, STATED_LOGIT[facet] * LEARNED_SCALE if learned else None)
+    picked = choose(cands, scores, facet, STATED_LOGIT[facet] * LEARNED_SCALE if learned else None, release)
     best = {c.text: score for c, score in zip(cands, scores, strict=True)}
     return Finding(facet, tuple(picked), tuple(best[c.text] for c in picked))
 
@@ -200,7 +221,8 @@ def answer_from_paper(
         return Answer(question, facet, text, paper, source)
     if not paper.abstract and not paper.summaries:
         return Answer(question, facet, "I have only the title of this paper.", paper, ())
-    finding = find_facet(paper, facet, lambda cands: similarity_to(focus, cands, encode), roles)
+    similarity = lambda cands: similarity_to(focus, cands, encode)  # noqa: E731
+    finding = find_facet(paper, facet, similarity, roles, bool(ASKS_RELEASE.search(focus)))
     sources = tuple(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
     )

@@ -158,7 +158,8 @@ ROLE_BONUS: dict[str, dict[str, float]] = {
 # A sentence about earlier work ("existing methods have two limitations") is not the paper's own.
 _EARLIER = (
     r"\b(existing|prior|previous|conventional|traditional|current|earlier) (work|works|methods?|approaches|models?|"
-    r"systems?|studies|research|techniques|benchmarks|solutions)\b"
+    r"systems?|studies|research|techniques|benchmarks|solutions|algorithms|strategies|frameworks|pipelines|datasets"
+    r"|designs|paradigms|practices?|tools|protocols|evaluations|baselines)\b"
 )
 EARLIER_WORK = re.compile(_EARLIER, re.IGNORECASE)  # what is new is never what earlier work did
 PRIOR_WORK = re.compile(
@@ -174,6 +175,9 @@ RELEASE_NOTE = re.compile(
     r"|\b(available|released) at\s+\S*(https?://|github)|\bhttps?://\S+\s*\.?$"
     r"|\bwe (open-?source|release) (our|the|all) (code|data|models?|implementation)",
     re.IGNORECASE,
+)
+ASKS_RELEASE = re.compile(
+    r"\b(code|github|repo|repository|open.?sourced?|weights|checkpoints?|download|available|released?)\b", re.I
 )
 RELEASE_NOTE_CHARS = 160  # longer sentences say more than where the code is
 RELEASE_FACETS = frozenset({"contributions", "future_work"})
@@ -241,6 +245,7 @@ ASKING_WORDS = frozenset(
     put try tried want wants later aim aims go went thing things stuff worth bother useful practical application
     applications baseline baselines topic core limits bring table""".split()
 )
+_COMPARED = re.compile(r"\b(than|differ(s|ent)? from|vs\.?|versus|compared (to|with)|relative to)\s", re.IGNORECASE)
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more
 
 
@@ -252,10 +257,19 @@ def is_follow_up(
     asks for a facet (by default: whether a wording rule names one)."""
     if is_topic_question(question) and detect_facet(question) != "similar":
         return False
-    extra = sum(1 for word in content_words if word not in ASKING_WORDS and _plain(word) not in known)
+    compared = _COMPARED.search(question)
+    if compared:  # "how is it different from earlier handwriting generators": names what it is compared with
+        tail = set(re.findall(r"[a-z0-9]+", question[compared.end() :].lower()))
+        content_words = [word for word in content_words if word not in tail]
+    extra = unknown_words(content_words, known)
     if _REFERENCE.search(question):
         return extra <= MAX_FOLLOW_UP_WORDS
     return extra <= 2 and (bool(detect_facet(question)) if asks is None else asks)
+
+
+def unknown_words(content_words: list[str], known: frozenset[str]) -> int:
+    """How many of a question's content words neither only ask nor occur in the paper (`known`)."""
+    return sum(1 for word in content_words if word not in ASKING_WORDS and _plain(word) not in known)
 
 
 def known_words(text: str) -> frozenset[str]:

@@ -16,13 +16,14 @@ from retrieval.card import Card, build_card
 from retrieval.cite import cite
 from retrieval.compose import FACET_WORDS, answer_from_paper, answer_topic, compare, first_sentence, paper_passages
 from retrieval.embed import Embedder
-from retrieval.facets import detect_facet, is_follow_up, is_question, known_words
+from retrieval.facets import detect_facet, is_follow_up, is_question, known_words, unknown_words
 from retrieval.intent import guess_facet
 from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
-from retrieval.resolve import Subject, resolve, resolve_all
+from retrieval.resolve import Subject, description, resolve, resolve_all
 from retrieval.roles import RoleTagger
 from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
+from retrieval.spelling import correct_spelling
 from retrieval.store import Store
 from retrieval.terms import key_terms, paper_terms
 from retrieval.writer import AnswerWriter
@@ -42,11 +43,21 @@ TOPIC_PASSAGES = 5  # search hits a generated topic answer may draw on (the ones
 ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
+MIN_DESCRIBED_LEAD = 1.5  # fused z-score lead of a described paper over the next (bench: all leads >= 2 right)
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 
 def clean_question(question: str) -> str:
     return " ".join(_CONTROL.sub(" ", question[: MAX_QUESTION * 2]).split())[:MAX_QUESTION]
+
+
+def leave_out(text: str, mentions: tuple[str, ...]) -> str:
+    """The question without the words that named the paper, so a title's "failure" is not asked about."""
+    for mention in sorted(mentions, key=len, reverse=True):
+        at = text.lower().find(mention.lower())
+        if at >= 0:
+            text = f"{text[:at]} {text[at + len(mention) :]}"
+    return text
 
 
 class Library:
@@ -93,11 +104,13 @@ class Library:
         return search(self.store, query, self.embedder.encode_one(query), k) if query else []
 
     def ask(self, question: str, current: str | None = None) -> Answer:
-        text = clean_question(question)
+        text = correct_spelling(clean_question(question))
         if not re.search(r"\w", text):
             return Answer(question, "empty", HELP)
         subject = resolve(self.store, text, current)
-        focus = text.replace(subject.mention, " ") if subject.mention else text
+        if subject.paper is None and not subject.missing_id:
+            subject = self.searched(text) or subject
+        focus = leave_out(text, subject.mentions)
         facet = detect_facet(focus)
         if not facet and (subject.paper or subject.missing_id or current) and is_question(focus):
             facet, subject = self.guess(focus, subject, current)
@@ -121,17 +134,32 @@ class Library:
             return Answer(question, facet or "about", "Which paper do you mean? " + HELP)
         return self.answer_topic(question, text)
 
+    def searched(self, text: str) -> Subject | None:
+        """The paper a question describes in words of its abstract rather than its title ("the McCormick
+        relaxation JSAC waveform paper"): the best search hit, when it is clearly ahead of the next."""
+        described = description(text)
+        if not described:
+            return None
+        hits = search(self.store, described, self.embedder.encode_one(described), 2)
+        if not hits or (len(hits) == 2 and hits[0].score - hits[1].score < MIN_DESCRIBED_LEAD):
+            return None
+        paper = self.store.get_paper(hits[0].paper_id)
+        return Subject(paper, how="described", mentions=(described,)) if paper else None
+
     def guess(self, focus: str, subject: Subject, current: str | None) -> tuple[str, Subject]:
         """The facet retrieval/intent.py sees in a question no wording rule names, and the subject: a short
-        question like "practical upshot?" follows up on the current paper when the model is sure of it."""
+        question like "practical upshot?" follows up on the current paper when the model is sure of it, or when
+        every word it names is in that paper ("did the essays differ?")."""
         facet, probability = guess_facet(focus, self.embedder.encode_one(focus))
         if subject.paper is None and not subject.missing_id:
             paper = self.store.get_paper(current) if current else None
-            if paper is None or probability < MIN_FOLLOW_UP_GUESS:
+            if paper is None:
                 return "", subject
-            known = known_words(f"{paper.title} {paper.abstract}")
-            if not is_follow_up(focus, fts_words(focus), known, asks=True):
+            known, words = known_words(f"{paper.title} {paper.abstract}"), fts_words(focus)
+            if not is_follow_up(focus, words, known, asks=True):
                 return "", subject
+            if probability < MIN_FOLLOW_UP_GUESS and unknown_words(words, known):
+                return "", subject  # unsure, and it names something the paper does not: a new search
             subject = Subject(paper, how="context")
         return facet, subject
 

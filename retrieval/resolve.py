@@ -11,7 +11,7 @@ from rapidfuzz import fuzz
 
 from retrieval.facets import ASKING_WORDS, is_follow_up, is_topic_question, known_words
 from retrieval.paper import Paper, find_ids
-from retrieval.search import fts_query, fts_words
+from retrieval.search import STOPWORDS, fts_query, fts_words
 from retrieval.store import Store, title_key
 
 TITLE_CANDIDATES = 30
@@ -31,15 +31,15 @@ class Subject:
     paper: Paper | None = None
     missing_id: str = ""
     how: str = ""  # "id", "title", "context" or ""
-    mention: str = ""  # the text that named the paper, so it can be left out of the question
+    mentions: tuple[str, ...] = ()  # the text that named the paper, so it can be left out of the question
 
 
 def resolve(store: Store, question: str, current: str | None = None) -> Subject:
     ids = find_ids(question)
     if ids:
         paper = store.get_paper(ids[0])
-        return Subject(paper, "" if paper else ids[0], "id", ids[0])
-    titled = resolve_title(store, question) or resolve_alias(store, question)
+        return Subject(paper, "" if paper else ids[0], "id", (ids[0],))
+    titled = resolve_title(store, question) or resolve_alias(store, question, current)
     if titled is not None:
         return titled
     described = resolve_described(store, question)
@@ -82,16 +82,89 @@ def described_by(store: Store, question: str) -> Subject | None:
     if len(words) < MIN_DESCRIBED:
         return None
     candidates = store.get_papers(pid for pid, _ in store.match_bm25(fts_query(question), TITLE_CANDIDATES, "title"))
-    ranked = sorted(((len(words & known_words(p.title)), pid) for pid, p in candidates.items()), reverse=True)
+    ranked = sorted(((len(words & title_words(p.title)), pid) for pid, p in candidates.items()), reverse=True)
     if not ranked:
         return None
     best, paper_id = ranked[0]
     second = ranked[1][0] if len(ranked) > 1 else 0
-    considered = len(wanted | (words & known_words(candidates[paper_id].title)))
+    paper = candidates[paper_id]
+    considered = len(wanted | (words & title_words(paper.title)))
     clear = best - second >= DESCRIBED_MARGIN or (best == considered > MIN_DESCRIBED and best > second)
     if best >= MIN_DESCRIBED and best >= DESCRIBED_SHARE * considered and clear:
-        return Subject(candidates[paper_id], how="described")
+        return Subject(paper, how="described", mentions=title_spans(question, paper.title))
     return None
+
+
+_TOKEN = re.compile(r"\S+")
+_TITLE_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+
+
+def title_words(title: str) -> frozenset[str]:
+    """A title's words, as `known_words` has them, and the acronyms of its runs of 2-4 words: "Safe
+    Reinforcement Learning" is also "rl" and "srl"."""
+    initials = [word[0].lower() for word in _TITLE_WORD.findall(title) if word.lower() not in STOPWORDS]
+    acronyms = {"".join(initials[i : i + n]) for n in (2, 3, 4) for i in range(len(initials) - n + 1)}
+    return known_words(title) | acronyms
+
+
+def title_spans(question: str, title: str) -> tuple[str, ...]:
+    """The stretches of the question that name the title ("failure-aware observability for multi-agent LLM
+    systems"), so what the question asks can be read without them: runs of two or more title words, with the
+    title's own small words and at most one other small word ("for") between them."""
+    in_title = title_words(title)
+    tokens = list(_TOKEN.finditer(question))
+    kinds = []  # "T": a content word of the title; "t": a small word of the title; "s": another small word
+    for token in tokens:
+        words = re.findall(r"[a-z0-9]+", token.group().lower())
+        content = [word for word in words if word not in STOPWORDS]
+        if content:
+            kinds.append("T" if known_words(" ".join(content)) <= in_title else "X")
+        elif words:
+            kinds.append("t" if known_words(" ".join(words)) <= in_title else "s")
+        else:
+            kinds.append("t")  # a dash or a lone symbol
+    spans: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if kinds[i] != "T":
+            i += 1
+            continue
+        start = end = i
+        while end + 1 < len(tokens) and (
+            kinds[end + 1] in "Tt" or (kinds[end + 1] == "s" and end + 2 < len(tokens) and kinds[end + 2] == "T")
+        ):
+            end += 1
+        while start > 0 and kinds[start - 1] == "t":
+            start -= 1
+        while kinds[end] != "T":
+            end -= 1
+        if kinds[start : end + 1].count("T") >= 2:
+            spans.append(question[tokens[start].start() : tokens[end].end()])
+        i = end + 1
+    return tuple(spans)
+
+
+_HEAD = r"(paper|work|study|article|preprint|approach|framework|method|system|model|benchmark|dataset)"
+_THE_X_PAPER = re.compile(r"\bthe\s+((?:[\w\-'.&]+\s+){1,10}?)" + _HEAD + r"\b", re.IGNORECASE)
+_THE_PAPER_THAT = re.compile(
+    r"\bthe (paper|work|study|article|preprint|one) (that|which|where|on|about|with|proposing|introducing|using"
+    r"|showing)\s+([^?]+)",
+    re.IGNORECASE,
+)
+
+
+def description(question: str) -> str:
+    """Words that describe one paper: "the McCormick relaxation JSAC waveform paper", "the paper that has an
+    LLM agent write handwriting as SVG strokes"; "" when the question holds none."""
+    if is_topic_question(question):
+        return ""
+    found = _THE_PAPER_THAT.search(question)
+    if found:
+        return found.group(3).strip()
+    for found in _THE_X_PAPER.finditer(question):
+        if len([word for word in fts_words(found.group(1)) if word not in ASKING_WORDS]) >= 2:
+            return found.group(1).strip()
+    return ""
 
 
 def resolve_title(store: Store, question: str) -> Subject | None:
@@ -101,7 +174,7 @@ def resolve_title(store: Store, question: str) -> Subject | None:
         exact = store.find_by_title_key(title_key(quoted))
         if exact:
             paper = store.get_paper(exact[0])
-            return Subject(paper, how="title", mention=quoted)
+            return Subject(paper, how="title", mentions=(quoted,))
     key = title_key(question)
     best: tuple[float, str] = (0.0, "")
     begun: tuple[int, str] = (0, "")  # the longest title whose beginning the question quotes
@@ -113,10 +186,10 @@ def resolve_title(store: Store, question: str) -> Subject | None:
         begun = max(begun, (title_start(candidate.split(), key.split()), paper_id))
     if best[0] >= FUZZY_THRESHOLD:
         paper = candidates[best[1]]
-        return Subject(paper, how="title", mention=paper.title)
+        return Subject(paper, how="title", mentions=title_spans(question, paper.title))
     if begun[0] >= MIN_TITLE_START and not is_topic_question(question):
         paper = candidates[begun[1]]
-        return Subject(paper, how="title", mention=paper.title)
+        return Subject(paper, how="title", mentions=title_spans(question, paper.title))
     return None
 
 
@@ -140,7 +213,7 @@ def resolve_all(store: Store, question: str) -> list[Paper]:
             named.append((question.find(paper_id), paper))
     for found in (resolve_title(store, question), resolve_alias(store, question)):
         if found is not None and found.paper is not None:
-            at = question.lower().find(found.mention.lower()[:20])
+            at = question.lower().find(found.mentions[0].lower()[:20]) if found.mentions else -1
             named.append((at if at >= 0 else len(question), found.paper))
     ordered: list[Paper] = []
     for _, paper in sorted(named, key=lambda item: item[0]):
@@ -198,7 +271,20 @@ def exact_case(alias: str, kind: str) -> bool:
     return len(alias) <= 5 or alias.isupper() or kind.endswith("-exact") or not is_name(alias)
 
 
-def resolve_alias(store: Store, question: str) -> Subject | None:
+def shared_name(paper_ids: set[str], store: Store, question: str, current: str | None) -> str:
+    """Which of the papers that go by one name a question means: the only one, the chat's current paper, or
+    the one whose title and abstract hold more of the question's words; "" when none stands out."""
+    if len(paper_ids) == 1 or (current in paper_ids):
+        return next(iter(paper_ids)) if len(paper_ids) == 1 else str(current)
+    words = described_words(question)
+    papers = store.get_papers(paper_ids)
+    shared = sorted(
+        ((len(words & known_words(f"{p.title} {p.abstract}")), pid) for pid, p in papers.items()), reverse=True
+    )
+    return shared[0][1] if len(shared) >= 2 and shared[0][0] > shared[1][0] else ""
+
+
+def resolve_alias(store: Store, question: str, current: str | None = None) -> Subject | None:
     """A paper named by what it is called ("How does Skill-to-LoRA work?"), when only one paper goes by it."""
     tokens = _ALIAS_TOKEN.findall(question)
     spans = {" ".join(tokens[i : i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
@@ -213,8 +299,10 @@ def resolve_alias(store: Store, question: str) -> Subject | None:
     longest = max(len(alias) for alias, _, _ in matches)
     best = [m for m in matches if len(m[0]) == longest]
     titled = [m for m in best if m[2].startswith("title")] or best
-    if len({paper_id for _, paper_id, _ in titled}) != 1:
-        return None  # two papers go by that name: ask by id or title instead
-    alias, paper_id, _ = titled[0]
+    alias, paper_id = titled[0][0], shared_name({paper_id for _, paper_id, _ in titled}, store, question, current)
+    if not paper_id:
+        return None  # two papers go by that name and nothing tells them apart: ask by id or title instead
     paper = store.get_paper(paper_id)
-    return Subject(paper, how="alias", mention=alias) if paper else None
+    if paper is None:
+        return None
+    return Subject(paper, how="alias", mentions=(alias, *title_spans(question, paper.title)))

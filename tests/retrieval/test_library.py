@@ -251,3 +251,43 @@ def test_significance_gives_the_problem_and_the_payoff() -> None:
     roles = ["background", "objective", "method", "result", "result", "other"]
     picked = find_facet(paper, "significance", roles=roles).picked
     assert [c.position < 2 for c in picked] == [True, False]  # one from the opening third, one after it
+
+
+def test_novelty_is_told_against_the_earlier_work_it_replaces() -> None:
+    paper = Paper(
+        id="2601.00005",
+        title="Stress Bench",
+        abstract="Robots see the world through cameras. However, existing benchmarks test vision models only on "
+        "clean images. We introduce StressBench, which renders lighting, blur and occlusion from physical "
+        "models. It covers 12,000 scenes. Models lose a third of their accuracy under stress.",
+    )
+    roles = ["background", "background", "method", "method", "result"]
+    novelty = find_facet(paper, "novelty", roles=roles)
+    assert "existing benchmarks" in novelty.text and "We introduce StressBench" in novelty.text
+
+
+def test_asking_whether_the_code_is_out_answers_with_where_it_is() -> None:
+    paper = Paper(
+        id="2601.00006",
+        title="Sparse Attention",
+        abstract="Long documents are costly to read for transformers. We propose a sparse attention pattern that "
+        "keeps one token in eight. We contribute a distillation loss from a dense teacher. On four long-document "
+        "benchmarks it matches the dense model at a third of the cost. Code is available at "
+        "https://github.com/example/sparse.",
+    )
+    roles = ["background", "objective", "method", "result", "other"]
+    asked = find_facet(paper, "contributions", roles=roles, release=True)
+    assert "github" in asked.text
+    assert "github" not in find_facet(paper, "contributions", roles=roles).text
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("main findigns of 2605.30580?", "results"),
+        ("any limitatons in 2605.30580", "limitations"),
+        ("2605.30580 methdology?", "method"),
+    ],
+)
+def test_a_misspelt_asking_word_still_names_the_facet(library: Library, question: str, facet: str) -> None:
+    assert library.ask(question).facet == facet

@@ -1,0 +1,49 @@
+"""Reading which paper a question names, and which words of it only name the paper."""
+
+from __future__ import annotations
+
+import pytest
+
+from retrieval.resolve import description, title_spans
+from retrieval.spelling import correct_spelling
+
+
+def test_the_words_that_name_a_title_are_found_wherever_they_stand() -> None:
+    title = "When Is 0.1% Enough? Compressing Text Embeddings for Retrieval"
+    question = "When Is 0.1% Enough? - what did they find about compressing text embeddings"
+    assert title_spans(question, title) == ("When Is 0.1% Enough?", "compressing text embeddings")
+    described = "failure-aware observability for multi-agent LLM systems — how does it work?"
+    spans = title_spans(described, "Early Diagnosis in Multi-Agent LLM Systems via Failure-Aware Observability")
+    assert spans == ("failure-aware observability for multi-agent LLM systems",)
+
+
+def test_a_lone_title_word_is_not_taken_for_the_title() -> None:
+    assert title_spans("what method do they use?", "A Method for Sparse Attention") == ()
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("what problem is the McCormick relaxation JSAC waveform paper solving", "McCormick relaxation JSAC waveform"),
+        ("how does the paper that has an LLM agent write handwriting as SVG strokes work", "has an LLM agent write "
+         "handwriting as SVG strokes work"),
+        ("what is the best model", ""),  # one word: not a description
+        ("any papers on the KV-cache compression method?", ""),  # a topic search
+    ],
+)  # fmt: skip
+def test_a_paper_described_in_words_is_recognised(question: str, expected: str) -> None:
+    assert description(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("main findigns?", "main findings?"),
+        ("any limitatons or failure cases?", "any limitations or failure cases?"),
+        ("what's the gist", "what's the gist"),  # not "list"
+        ("how is the data used", "how is the data used"),  # an English word is never changed
+        ("how does RoboStressBench work", "how does RoboStressBench work"),  # nor a name
+    ],
+)
+def test_misspelt_asking_words_are_corrected_and_nothing_else(text: str, expected: str) -> None:
+    assert correct_spelling(text) == expected
