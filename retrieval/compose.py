@@ -19,6 +19,7 @@ from retrieval.facets import (
     CUE_ONLY_FACETS,
     CUES,
     EARLIER_WORK,
+    EXPLICIT,
     PRIOR_WORK,
     RELEASE_FACETS,
     RELEASE_NOTE,
@@ -115,7 +116,8 @@ def choose(
     cue = CUES.get(facet)
     order = sorted(range(len(cands)), key=lambda i: -scores[i])
     if floor is not None:
-        order = [i for i in order if scores[i] >= floor]
+        explicit = EXPLICIT.get(facet)
+        order = [i for i in order if scores[i] >= floor or (explicit and explicit.search(cands[i].text))]
     if facet not in RELEASE_FACETS:
         order = [i for i in order if not is_release_note(cands[i].text)] or order
     if facet == "novelty":  # what is new is the paper's own, not what earlier work did

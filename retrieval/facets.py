@@ -119,7 +119,9 @@ CUES: dict[str, re.Pattern[str]] = {
         r"without refinement|at the cost of|caveats?|open challenge|"
         r"still (quite |relatively )?(high|low|limited|far|lag\w*|below)|only (modest|marginal|limited|partial)|"
         r"(considerable|significant|substantial|notable|large|sharp) (performance )?(drop|decline|gap)|"
-        r"not (a )?(complete|full|comprehensive))\b",
+        r"not (a )?(complete|full|comprehensive)|room for improvement|negative (results?|findings?)|honest "
+        r"negatives?|not yet|persists?|"
+        r"only under|detrimental|not uniformly|rather than confirmatory)\b",
         re.IGNORECASE,
     ),
     "future_work": re.compile(
@@ -127,7 +129,9 @@ CUES: dict[str, re.Pattern[str]] = {
         r"left for future|will (be )?(release|released|made|available|open-?sourced?)|code will|"
         r"pav(e|es|ing) the way|a path (toward|towards|to)|next steps?|we call for|call for (more|further|new)|"
         r"promising (direction|avenue|path)s?|warrants? further|further (work|research|study|investigation) "
-        r"(is|are) (needed|required|warranted))\b",
+        r"(is|are) (needed|required|warranted)|research (directions|agenda)|roadmap|motivat\w* (further|future)|"
+        r"(highlight|underscore|point|pointing)s? (to )?the (urgent |pressing )?need|opportunities for improv\w*|"
+        r"necessary shift)\b",
         re.IGNORECASE,
     ),
     "contributions": re.compile(
@@ -154,6 +158,21 @@ ROLE_BONUS: dict[str, dict[str, float]] = {
     "novelty": {"objective": 0.1, "method": 0.05},
     "limitations": {"result": 0.05},
     "future_work": {"other": 0.1, "result": 0.05},
+}
+# Said in so many words ("left for future work", "a limitation of our study"): stated whatever the ranker's
+# score, which otherwise decides whether a weaker cue ("remains open") is the paper's own.
+EXPLICIT: dict[str, re.Pattern[str]] = {
+    "future_work": re.compile(
+        r"\b(future (work|research|directions?)|left for future|we plan to|research directions|roadmap)\b",
+        re.IGNORECASE,
+    ),
+    "limitations": re.compile(
+        r"\b(limitations? (of|in) (our|this|the proposed)|our (method|approach|model)'?s? limitations?|room for "
+        r"improvement|(honest|notable|two|several) negatives?|negative results?|(does|do|is|are) not yet|"
+        r"remains? an? (open )?(challenge|bottleneck)|(gap|gaps|problem|issue)s? persists?|only under (specific|"
+        r"certain) conditions|(mixed|detrimental) effects?|not uniformly|not robust|rather than confirmatory)\b",
+        re.IGNORECASE,
+    ),
 }
 # A sentence about earlier work ("existing methods have two limitations") is not the paper's own.
 _EARLIER = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.compose import find_facet
+from retrieval.compose import Candidate, choose, find_facet
 from retrieval.facets import detect_facet
 from retrieval.library import Library
 from retrieval.paper import Paper
@@ -291,3 +291,14 @@ def test_asking_whether_the_code_is_out_answers_with_where_it_is() -> None:
 )
 def test_a_misspelt_asking_word_still_names_the_facet(library: Library, question: str, facet: str) -> None:
     assert library.ask(question).facet == facet
+
+
+def test_future_work_said_in_so_many_words_is_stated_whatever_the_ranker_scores() -> None:
+    texts = [
+        "Adversarial patches fool object detectors.",
+        "Single-colour tweaks show limited tolerance, which remains open.",
+        "Physical validation and colour calibration are left for future work.",
+    ]
+    cands = [Candidate(text, i, "abstract") for i, text in enumerate(texts)]
+    picked = choose(cands, [-3.0, -2.0, -2.5], "future_work", floor=-1.0)
+    assert [c.position for c in picked] == [2]  # the weak cue ("remains open") below the floor is not
