@@ -20,7 +20,7 @@ from retrieval.facets import detect_facet, is_follow_up, is_question, known_word
 from retrieval.intent import guess_facet
 from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
-from retrieval.resolve import Subject, description, resolve, resolve_all
+from retrieval.resolve import Subject, description, resolve, resolve_all, resolve_named
 from retrieval.roles import RoleTagger
 from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
 from retrieval.spelling import correct_spelling
@@ -109,7 +109,7 @@ class Library:
             return Answer(question, "empty", HELP)
         subject = resolve(self.store, text, current)
         if subject.paper is None and not subject.missing_id:
-            subject = self.searched(text) or subject
+            subject = resolve_named(self.store, text) or self.searched(text) or subject
         focus = leave_out(text, subject.mentions)
         facet = detect_facet(focus)
         if not facet and (subject.paper or subject.missing_id or current) and is_question(focus):

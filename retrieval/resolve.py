@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from retrieval.facets import ASKING_WORDS, is_follow_up, is_topic_question, known_words
+from retrieval.facets import ASKING_WORDS, is_follow_up, is_question, is_topic_question, known_words
 from retrieval.paper import Paper, find_ids
 from retrieval.search import STOPWORDS, fts_query, fts_words
 from retrieval.store import Store, title_key
@@ -165,6 +165,29 @@ def description(question: str) -> str:
         if len([word for word in fts_words(found.group(1)) if word not in ASKING_WORDS]) >= 2:
             return found.group(1).strip()
     return ""
+
+
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:[- ][A-Z][A-Za-z0-9]*){2,3}\b")  # three words or four
+
+
+def resolve_named(store: Store, question: str) -> Subject | None:
+    """A paper named by something only its text says: a coined name ("Lesion-DDPM", "CDDTLDA") or a run of
+    capitalised words ("Causal Attribution Pruning") that occurs in exactly one stored paper. Only in a question:
+    a description ("looking for a dataset of European Union legislation") is a search."""
+    if is_topic_question(question) or not is_question(question):
+        return None
+    names = [
+        token for token in _ALIAS_TOKEN.findall(question) if is_name(token) or (token.isupper() and len(token) >= 3)
+    ]
+    names += [run for run in _CAPITALISED_RUN.findall(question) if not question.startswith(run)]
+    for name in sorted(dict.fromkeys(names), key=len, reverse=True):
+        words = re.findall(r"\w+", name.lower())
+        found = store.match_bm25('"' + " ".join(words) + '"', 2) if words else []
+        if len(found) == 1:
+            paper = store.get_paper(found[0][0])
+            if paper is not None:
+                return Subject(paper, how="named", mentions=(name,))
+    return None
 
 
 def resolve_title(store: Store, question: str) -> Subject | None:

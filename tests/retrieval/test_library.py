@@ -302,3 +302,9 @@ def test_future_work_said_in_so_many_words_is_stated_whatever_the_ranker_scores(
     cands = [Candidate(text, i, "abstract") for i, text in enumerate(texts)]
     picked = choose(cands, [-3.0, -2.0, -2.5], "future_work", floor=-1.0)
     assert [c.position for c in picked] == [2]  # the weak cue ("remains open") below the floor is not
+
+
+def test_a_name_only_one_paper_mentions_names_that_paper(library: Library) -> None:
+    answer = library.ask("how is KGGen used?")  # said in 2605.30465's abstract, not in what it proposes
+    assert answer.paper is not None and answer.paper.id == "2605.30465"
+    assert library.ask("looking for work that uses KGGen").paper is None  # a description is searched
