@@ -28,6 +28,7 @@ from retrieval.compose import FACET_WORDS  # noqa: E402
 from retrieval.embed import Embedder  # noqa: E402
 from retrieval.facets import detect_facet  # noqa: E402
 from retrieval.intent import WEIGHTS, intent_features  # noqa: E402
+from retrieval.library import leave_out  # noqa: E402
 from retrieval.resolve import resolve  # noqa: E402
 from retrieval.store import Store  # noqa: E402
 
@@ -60,8 +61,7 @@ def load(path: Path, store: Store | None) -> tuple[list[str], np.ndarray]:
         if item["facet"] not in FACETS:
             continue
         text = item["question"]
-        mention = resolve(store, text).mention if store is not None else ""
-        questions.append(text.replace(mention, " ") if mention else text)
+        questions.append(leave_out(text, resolve(store, text).mentions) if store is not None else text)
         labels.append(FACETS.index(item["facet"]))
     return questions, np.asarray(labels)
 

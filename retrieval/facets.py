@@ -20,7 +20,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bhow('d| did| does| do| well did| well do| well does) (the )?([\w-]+ ){0,3}(do|fare|perform|score)\b"
      r"(?! (that|this|it|so|the)\b)|\bhow('d| did| does) (it|they|things|that) (go|turn out|pan out)\b"
      r"|^\W*(so,? |and )?(did|does) (it|this|that|the \w+) (actually |really )?work\b"
-     r"|\bwhich (model|method|variant) (worked|works|was) best\b|\bwhat came out of\b"),
+     r"|\bwhich (model|method|variant) (worked|works|was) best\b|\bwhat came out of\b|\bstacks? up\b"),
     ("about", r"\btrying to (find out|do|solve|achieve|understand|answer|show)\b|\bset out to\b"
      r"|\bresearch questions?\b|\bwhat (were|are|was|is) (they|it|the paper|the study) (trying|aiming|after)\b"),
     ("limitations", r"\blimita\w*|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b|\bdownsides?\b"
@@ -33,7 +33,8 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\b(vs\.?|versus|compared (to|with)|relative to|over|from) (the )?(existing|prior|previous|earlier|other"
      r"|standard|conventional|current|usual)\b|\bnew (here|in (it|this|the paper))\b"
      r"|\b(actually|really|truly|genuinely) (new|novel)\b|\bdone before\b|\b(claimed|claim|claims) (to be )?"
-     r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time|of)\b|\b(new|novel)\s*\?"),
+     r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time|of)\b|\b(new|novel)\s*\?"
+     r"|\bwhat gaps? (does|do|did) (it|they|this|the \w+) (fill|close|address)\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
     ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"
      r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b|\bdated?\b"),
@@ -55,7 +56,8 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"
      r"|\bcomponents?\b|\bwhat (data|dataset|datasets|metrics)\b|\bwhat does the \w+ (integrate|use|combine)\b"
      r"|\bwhat are (the|its|their) (two|three|four|main|key|\w+ )?\s?(branches|stages|steps|parts|modules|phases)\b"
-     r"|\b(study|experimental) design\b|\bhow'd\b|\bbaselines?\b"),
+     r"|\b(study|experimental) design\b|\bhow'd\b|\bbaselines?\b|\bhow (it|they|[\w-]+) works?\b"
+     r"|\bmodules?\b|\bpipelines?\b|\bmechanisms?\b"),
     ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
      r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bexperiments?\b|\bhow (well|good|fast"
      r"|accurate|much|many)\b|\bnumbers\b|\bspeed.?ups?\b|\bimprove|\bscores?\b|\bgains?\b|\bthroughput\b"
