@@ -137,9 +137,10 @@ CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
     "contributions": re.compile(
-        r"\b(contribut\w*|we (propose|introduce|present|release|provide|develop|build|construct|curate|create|"
-        r"design|offer)|(this|our) (paper|work|study|demo\w*|system|framework) (presents?|introduces?|proposes?|"
-        r"provides?|offers?|delivers?))\b",
+        r"\b(contribut\w*|we (also |further |additionally |then |finally )?(propose|introduce|present|release|provide"
+        r"|develop|build|construct|curate|create|design|offer|derive|prove|establish)(s|d|ed)?|(this|our) (paper|"
+        r"work|study|demo\w*|system|framework) (presents?|introduces?|proposes?|provides?|offers?|delivers?)"
+        r"|it is (proven|proved|shown)|(are|is) (derived|proven|proved))\b",
         re.IGNORECASE,
     ),
     "novelty": re.compile(
