@@ -16,7 +16,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("results", r"\bhow (well|much better|much|fast|good|close|accurate)\b"
      r"|\b(does|did|do) (it|they|this|the \w+) (beat|outperform|surpass|win)"
      r"|\bwhich .{0,30}\b(won|wins|worked best|was best|is best|performed best)\b|\bbounds?\b"
-     r"|\bwhat (do|did) they (get|obtain|prove|achieve)\b"
+     r"|\bwhat( \w+)? (do|did) they (get|obtain|prove|achieve)\b"
      r"|\bhow('d| did| does| do| well did| well do| well does) (the )?([\w-]+ ){0,3}(do|fare|perform|score)\b"
      r"(?! (that|this|it|so|the)\b)|\bhow('d| did| does) (it|they|things|that) (go|turn out|pan out)\b"
      r"|^\W*(so,? |and )?(did|does) (it|this|that|the \w+) (actually |really )?work\b"
@@ -26,7 +26,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("limitations", r"\blimita\w*|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b|\bdownsides?\b"
      r"|\bweak (spots?|points?|sides?)\b|\bcatch\b|\bwhere (it|they|the \w+) (fails?|falls? short|breaks?)\b"
      r"|\b(doesn't|does not|didn't|did not|don't|won't) work\b|\bpitfalls?\b|\bfail(s|ure|ures)?\b"
-     r"|\b(admit|acknowledge)\w*\b|\blimits\b"),
+     r"|\b(admit|acknowledge)\w*\b|\blimits\b|\bnot work(ing)? (well|so well)\b|\bwhat didn'?t work\b"
+     r"|\bwhere (doesn'?t|does not|don'?t|do not|did not|didn'?t)\b"),
     ("novelty", r"\bwhat('?s| is| are) (\w+ ){0,2}(different|new|novel|original|unique)\b|\bdiffer(ent|s)? from\b"
      r"|\bwhat makes (it|this|them|the \w+) (new|novel|different|unique|special|stand out)\b"
      r"|\b(anything|something) (actually |really |genuinely )?(new|novel)\b|\bhow is (it|this|that) different\b"
@@ -45,18 +46,20 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bfollow.?up\b|\blater\b"
      r"|\bplan(s|ned)?\b(?! to \w+ing)|\bplanning (to|on|for)\b|\bgoing forward\b|\bwhat('s| is) next\b"
      r"|\bwill they\b|\bcomes? next\b|\b(do|doing|try|trying|work on|explore|exploring|pursue|tackle|study) next\b"
-     r"|\bgo from here\b|\bnext\s*\?|\bwhat remains\b"),
+     r"|\bgo from here\b|\bnext\s*\?|\bwhat remains\b|\b(what|which) directions?\b"),
     ("contributions", r"\bcontrib|\bwhat (exactly )?(do|does|did) .{0,80}\b(provide|offer|deliver|release|bring"
-     r"|add|put out)\b"),
+     r"|add|put out)\b|\b(code|data|dataset|weights|models?|benchmark)( \w+)? (out|public|available|released)\b"
+     r"|\b(did|do|does) .{0,40}\b(release|open.?source)"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
      r"|\bwhy('s| is| was| are| would| should) (it|this|that|such|anyone|we|people|they)\b"
-     r"|\bso what\b|\bwho (cares|benefits|would use)\b|\bwhy (care|bother)\b|\bworth (it|reading|caring)\b"),
+     r"|\bso what\b|\bwho (cares|benefits|would use)\b|\bwhy (care|bother)\b|\bworth (it|reading|caring)\b"
+     r"|\bwhy (is|are|would|should) .{0,80}\b(useful|important|valuable|matter)\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
      r"|\barchitecture\b|\balgorithm\b|\bhow (is|are|was|were|do|does|did)\b.*\b(work|trained|built|done|implemented"
      r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"
      r"|\bcomponents?\b|\bwhat (data|dataset|datasets|metrics)\b|\bwhat does the \w+ (integrate|use|combine)\b"
      r"|\bwhat are (the|its|their) (two|three|four|main|key|\w+ )?\s?(branches|stages|steps|parts|modules|phases)\b"
-     r"|\b(study|experimental) design\b|\bhow'd\b|\bbaselines?\b|\bhow (it|they|[\w-]+) works?\b"
+     r"|\b(study|experimental) design\b|\bhow'd\b|\bbaselines?\b|\bhow\b.{0,40}\bworks?\b|\bexplain how\b"
      r"|\bmodules?\b|\bpipelines?\b|\bmechanisms?\b"),
     ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
      r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bexperiments?\b|\bhow (well|good|fast"

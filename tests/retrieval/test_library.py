@@ -174,6 +174,15 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("FinBalance benchmark, what is it", "about"),
         ("why's it useful", "significance"),
         ("what exactly do they add", "contributions"),
+        ("explain how the meta-agent works", "method"),
+        ("is the code out?", "contributions"),
+        ("did the authors also release a benchmark?", "contributions"),
+        ("what direction do they suggest", "future_work"),
+        ("why is the benchmark useful beyond just evaluation", "significance"),
+        ("did anything not work well in the pilot?", "limitations"),
+        ("where doesnt the approach help as much", "limitations"),
+        ("what dice did they get", "results"),
+        ("how does it stack up against bigger models", "results"),
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
