@@ -30,7 +30,7 @@ class Subject:
 
     paper: Paper | None = None
     missing_id: str = ""
-    how: str = ""  # "id", "title", "context" or ""
+    how: str = ""  # "id", "title", "alias", "described", "named", "context" or ""
     mentions: tuple[str, ...] = ()  # the text that named the paper, so it can be left out of the question
 
 
