@@ -223,8 +223,8 @@ def answer_from_paper(
         return Answer(question, facet, text, paper, source)
     if not paper.abstract and not paper.summaries:
         return Answer(question, facet, "I have only the title of this paper.", paper, ())
-    similarity = lambda cands: similarity_to(focus, cands, encode)  # noqa: E731
-    finding = find_facet(paper, facet, similarity, roles, bool(ASKS_RELEASE.search(focus)))
+    release = bool(ASKS_RELEASE.search(focus))
+    finding = find_facet(paper, facet, lambda cands: similarity_to(focus, cands, encode), roles, release)
     sources = tuple(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
     )

@@ -43,7 +43,7 @@ TOPIC_PASSAGES = 5  # search hits a generated topic answer may draw on (the ones
 ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
-MIN_DESCRIBED_LEAD = 1.5  # fused z-score lead of a described paper over the next (bench: all leads >= 2 right)
+MIN_DESCRIBED_LEAD = 1.5  # fused z-score lead of a described paper over the next (sets A-C, E-K: every lead >= 2 right)
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 

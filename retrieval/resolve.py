@@ -297,8 +297,10 @@ def exact_case(alias: str, kind: str) -> bool:
 def shared_name(paper_ids: set[str], store: Store, question: str, current: str | None) -> str:
     """Which of the papers that go by one name a question means: the only one, the chat's current paper, or
     the one whose title and abstract hold more of the question's words; "" when none stands out."""
-    if len(paper_ids) == 1 or (current in paper_ids):
-        return next(iter(paper_ids)) if len(paper_ids) == 1 else str(current)
+    if len(paper_ids) == 1:
+        return next(iter(paper_ids))
+    if current in paper_ids:
+        return current
     words = described_words(question)
     papers = store.get_papers(paper_ids)
     shared = sorted(

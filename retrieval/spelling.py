@@ -17,6 +17,7 @@ from retrieval.facets import ASKING_WORDS
 MIN_LENGTH = 5  # shorter words have too many neighbours ("gist" is not "list")
 LONG = 8  # from this length two edits are allowed
 QUESTION_WORDS = frozenset("what whats which about does they their paper abstract work".split())
+TARGETS = ASKING_WORDS | QUESTION_WORDS
 _WORD = re.compile(r"\b[A-Za-z][a-z]+\b")
 
 
@@ -33,12 +34,11 @@ def corrected(word: str) -> str:
     lower = word.lower()
     if len(lower) < MIN_LENGTH or lower in english_words():
         return word
-    targets = ASKING_WORDS | QUESTION_WORDS
-    if lower in targets:
+    if lower in TARGETS:
         return word
     allowed = 2 if len(lower) >= LONG else 1
     near: dict[int, set[str]] = {}
-    for target in targets:
+    for target in TARGETS:
         if abs(len(target) - len(lower)) <= allowed:
             distance = DamerauLevenshtein.distance(lower, target)
             if distance <= allowed:

@@ -232,17 +232,19 @@ def test_a_position_paper_states_no_results_but_an_empirical_one_does(library: L
     assert empirical is not None and find_facet(empirical, "results", roles=library.roles_of(empirical)).stated
 
 
+SPARSE = Paper(  # an abstract that ends in a release note
+    id="2601.00003",
+    title="Sparse Attention",
+    abstract="Long documents are costly to read for transformers. We propose a sparse attention pattern that "
+    "keeps one token in eight. We contribute a distillation loss from a dense teacher. On four long-document "
+    "benchmarks it matches the dense model at a third of the cost. Code is available at "
+    "https://github.com/example/sparse.",
+)
+SPARSE_ROLES = ["background", "objective", "method", "result", "other"]
+
+
 def test_a_release_note_is_never_why_a_paper_matters() -> None:
-    paper = Paper(
-        id="2601.00003",
-        title="Sparse Attention",
-        abstract="Long documents are costly to read for transformers. We propose a sparse attention pattern that "
-        "keeps one token in eight. It is trained with a distillation loss from a dense teacher. On four "
-        "long-document benchmarks it matches the dense model at a third of the cost. Code and data are publicly "
-        "available at https://github.com/example/sparse.",
-    )
-    roles = ["background", "objective", "method", "result", "other"]
-    significance = find_facet(paper, "significance", roles=roles)
+    significance = find_facet(SPARSE, "significance", roles=SPARSE_ROLES)
     assert significance.stated and "github" not in significance.text
     assert len(significance.picked) == 2  # an abstract of five sentences or more answers with at least two
 
@@ -276,25 +278,15 @@ def test_novelty_is_told_against_the_earlier_work_it_replaces() -> None:
 
 
 def test_asking_whether_the_code_is_out_answers_with_where_it_is() -> None:
-    paper = Paper(
-        id="2601.00006",
-        title="Sparse Attention",
-        abstract="Long documents are costly to read for transformers. We propose a sparse attention pattern that "
-        "keeps one token in eight. We contribute a distillation loss from a dense teacher. On four long-document "
-        "benchmarks it matches the dense model at a third of the cost. Code is available at "
-        "https://github.com/example/sparse.",
-    )
-    roles = ["background", "objective", "method", "result", "other"]
-    asked = find_facet(paper, "contributions", roles=roles, release=True)
-    assert "github" in asked.text
-    assert "github" not in find_facet(paper, "contributions", roles=roles).text
+    assert "github" in find_facet(SPARSE, "contributions", roles=SPARSE_ROLES, release=True).text
+    assert "github" not in find_facet(SPARSE, "contributions", roles=SPARSE_ROLES).text
 
 
 @pytest.mark.parametrize(
     ("question", "facet"),
     [
-        ("main findigns of 2605.30580?", "results"),
-        ("any limitatons in 2605.30580", "limitations"),
+        ("main resutls of 2605.30580", "results"),
+        ("2605.30580 signifcance?", "significance"),
         ("2605.30580 methdology?", "method"),
     ],
 )
