@@ -228,8 +228,23 @@ def detect_facet(question: str, skip: str = "") -> str:
     return ""
 
 
+_DEFINITE = re.compile(r"\b(the|that|this)\s+(?:[^\s?]+\s+){0,12}?(paper|study|article|preprint)\b(?!s)", re.I)
+_SEARCHING = re.compile(
+    r"\b(find|search|recommend|suggest|show me|looking for|look for|papers)\b|\b(is|are) there\b", re.I
+)
+
+
 def is_topic_question(question: str) -> bool:
+    """Asks for papers ("any papers on KV-cache compression?"), not about one ("list the contributions of the
+    Plan, Watch, Recover paper", "that paper on LLMs checking prospectuses, what's new?")."""
+    if _DEFINITE.search(question) and not asks_for_papers(question):
+        return False
     return bool(_TOPIC.search(question))
+
+
+def asks_for_papers(question: str) -> bool:
+    """Searching words: "find", "looking for", "is there", "papers"."""
+    return bool(_SEARCHING.search(question))
 
 
 _QUESTION = re.compile(

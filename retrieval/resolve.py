@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
-from retrieval.facets import ASKING_WORDS, is_follow_up, is_question, is_topic_question, known_words
+from retrieval.facets import ASKING_WORDS, asks_for_papers, is_follow_up, is_question, is_topic_question, known_words
 from retrieval.paper import Paper, find_ids
 from retrieval.search import STOPWORDS, fts_query, fts_words
 from retrieval.store import Store, title_key
@@ -145,49 +145,63 @@ def title_spans(question: str, title: str) -> tuple[str, ...]:
 
 
 _HEAD = r"(paper|work|study|article|preprint|approach|framework|method|system|model|benchmark|dataset)"
-_THE_X_PAPER = re.compile(r"\bthe\s+((?:[\w\-'.&]+\s+){1,10}?)" + _HEAD + r"\b", re.IGNORECASE)
+_THE_X_PAPER = re.compile(
+    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,]+\s+){1,10}?)"
+    + _HEAD
+    + r"\b(?:\s+(?:on|about|with|for|from|in)\s+([^?,;:]+))?",
+    re.IGNORECASE,
+)
 _THE_PAPER_THAT = re.compile(
-    r"\bthe (paper|work|study|article|preprint|one) (that|which|where|on|about|with|proposing|introducing|using"
-    r"|showing)\s+([^?]+)",
+    r"\b(?:the|that|this) (?:paper|work|study|article|preprint|one) (?:that|which|where|on|about|with|proposing"
+    r"|introducing|using|showing)\s+([^?]+)",
     re.IGNORECASE,
 )
 
 
-def description(question: str) -> str:
-    """Words that describe one paper: "the McCormick relaxation JSAC waveform paper", "the paper that has an
-    LLM agent write handwriting as SVG strokes"; "" when the question holds none."""
-    if is_topic_question(question):
-        return ""
+def description(question: str) -> tuple[str, ...]:
+    """The parts of a question that describe one paper: "the McCormick relaxation JSAC waveform paper", "the
+    paper that has an LLM agent write handwriting as SVG strokes", "that CLIP fusion paper | on EMOTIC"; none
+    when the question holds no such words or asks for papers ("is there a ...", "looking for ...")."""
+    if is_topic_question(question) or asks_for_papers(question):
+        return ()
     found = _THE_PAPER_THAT.search(question)
     if found:
-        return found.group(3).strip()
+        return (found.group(1).strip(),)
     for found in _THE_X_PAPER.finditer(question):
         if len([word for word in fts_words(found.group(1)) if word not in ASKING_WORDS]) >= 2:
-            return found.group(1).strip()
-    return ""
+            return tuple(part.strip() for part in found.group(1, 3) if part and part.strip())
+    return ()
 
 
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:[- ][A-Z][A-Za-z0-9]*){2,3}\b")  # three words or four
 
 
-def resolve_named(store: Store, question: str) -> Subject | None:
+def resolve_named(store: Store, question: str, coined: bool = False) -> Subject | None:
     """A paper named by something only its text says: a coined name ("Lesion-DDPM", "CDDTLDA") or a run of
     capitalised words ("Causal Attribution Pruning") that occurs in exactly one stored paper. Only in a question:
-    a description ("looking for a dataset of European Union legislation") is a search."""
+    a description ("looking for a dataset of European Union legislation") is a search. `coined`: only a coined
+    name that paper's title holds or its abstract uses twice (a baseline like "GPT-4" mentioned once is not
+    the paper's name), as a follow-up needs before it leaves the current paper."""
     if is_topic_question(question) or not is_question(question):
         return None
     names = [
         token for token in _ALIAS_TOKEN.findall(question) if is_name(token) or (token.isupper() and len(token) >= 3)
     ]
-    names += [run for run in _CAPITALISED_RUN.findall(question) if not question.startswith(run)]
+    if not coined:
+        names += [run for run in _CAPITALISED_RUN.findall(question) if not question.startswith(run)]
     for name in sorted(dict.fromkeys(names), key=len, reverse=True):
         words = re.findall(r"\w+", name.lower())
         found = store.match_bm25('"' + " ".join(words) + '"', 2) if words else []
         if len(found) == 1:
             paper = store.get_paper(found[0][0])
-            if paper is not None:
+            if paper is not None and (not coined or _names_itself(paper, name)):
                 return Subject(paper, how="named", mentions=(name,))
     return None
+
+
+def _names_itself(paper: Paper, name: str) -> bool:
+    said = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
+    return bool(said.search(paper.title)) or len(said.findall(paper.abstract)) >= 2
 
 
 def resolve_title(store: Store, question: str) -> Subject | None:

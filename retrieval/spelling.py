@@ -32,7 +32,7 @@ def english_words() -> frozenset[str]:
 def corrected(word: str) -> str:
     """The asking word `word` misspells, or `word` itself."""
     lower = word.lower()
-    if len(lower) < MIN_LENGTH or lower in english_words():
+    if len(lower) < MIN_LENGTH or is_english(lower):
         return word
     if lower in TARGETS:
         return word
@@ -47,5 +47,23 @@ def corrected(word: str) -> str:
     return closest.pop() if len(closest) == 1 else word
 
 
+def is_english(word: str) -> bool:
+    """A word of the vocabulary, or a plural of one ("summaries", "matches")."""
+    words = english_words()
+    return (
+        word in words
+        or (word.endswith("s") and word[:-1] in words)
+        or (word.endswith("es") and word[:-2] in words)
+        or (word.endswith("ies") and word[:-3] + "y" in words)
+    )
+
+
 def correct_spelling(text: str) -> str:
-    return _WORD.sub(lambda match: corrected(match.group()), text)
+    """`text` with misspelt asking words corrected; a capitalised word inside a sentence is a name (the
+    title "When Summaries Distort Decisions") and stays as written."""
+    return _WORD.sub(lambda match: match.group() if _names(text, match.start()) else corrected(match.group()), text)
+
+
+def _names(text: str, at: int) -> bool:
+    before = text[:at].rstrip()
+    return text[at].isupper() and bool(before) and (before[-1].isalnum() or before[-1] in ",")

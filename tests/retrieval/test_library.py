@@ -309,3 +309,23 @@ def test_a_name_only_one_paper_mentions_names_that_paper(library: Library) -> No
     answer = library.ask("how is KGGen used?")  # said in 2605.30465's abstract, not in what it proposes
     assert answer.paper is not None and answer.paper.id == "2605.30465"
     assert library.ask("looking for work that uses KGGen").paper is None  # a description is searched
+
+
+def test_a_name_only_another_paper_uses_leaves_the_conversation(library: Library) -> None:
+    answer = library.ask("KoLLA: what is it?", current="2605.30580")  # KoLLA: twice in 2605.30545's abstract
+    assert answer.paper is not None and answer.paper.id == "2605.30545"
+
+
+@pytest.mark.parametrize(
+    ("question", "paper"),
+    [
+        ("what are the results of the commitment-cooldown expert advice paper on CARLA?", "2605.30576"),
+        ("list the contributions of the Arctic satellite chips curation paper", "2605.30467"),
+    ],
+)
+def test_the_paper_a_question_describes_in_words_of_its_abstract_is_answered(
+    library: Library, question: str, paper: str
+) -> None:
+    answer = library.ask(question)
+    assert answer.paper is not None and answer.paper.id == paper, answer.text
+    assert library.ask("any papers on expert advice in autonomous driving?").paper is None  # a search stays one

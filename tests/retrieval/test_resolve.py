@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from retrieval.facets import is_topic_question
 from retrieval.resolve import description, title_spans
 from retrieval.spelling import correct_spelling
 
@@ -24,15 +25,35 @@ def test_a_lone_title_word_is_not_taken_for_the_title() -> None:
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("what problem is the McCormick relaxation JSAC waveform paper solving", "McCormick relaxation JSAC waveform"),
-        ("how does the paper that has an LLM agent write handwriting as SVG strokes work", "has an LLM agent write "
-         "handwriting as SVG strokes work"),
-        ("what is the best model", ""),  # one word: not a description
-        ("any papers on the KV-cache compression method?", ""),  # a topic search
+        ("what problem is the McCormick relaxation JSAC waveform paper solving",
+         ("McCormick relaxation JSAC waveform",)),
+        ("how does the paper that has an LLM agent write handwriting as SVG strokes work", ("has an LLM agent write "
+         "handwriting as SVG strokes work",)),
+        ("list the contributions of the Plan, Watch, Recover paper", ("Plan, Watch, Recover",)),
+        ("that CLIP body-scene fusion paper on EMOTIC, what is it studying", ("CLIP body-scene fusion", "EMOTIC")),
+        ("Explain the method of the Explainability-Aware Frustum Attack paper",
+         ("Explainability-Aware Frustum Attack",)),
+        ("what is the best model", ()),  # one word: not a description
+        ("any papers on the KV-cache compression method?", ()),  # a topic search
+        ("is there a paper on the KV-cache compression method?", ()),
     ],
 )  # fmt: skip
-def test_a_paper_described_in_words_is_recognised(question: str, expected: str) -> None:
+def test_a_paper_described_in_words_is_recognised(question: str, expected: tuple[str, ...]) -> None:
     assert description(question) == expected
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("any papers on KV-cache compression?", True),
+        ("find me the paper on KV-cache compression", True),
+        ("any failure modes in the dense-to-sparse Qwen upcycling paper?", False),
+        ("that paper on LLMs checking securities prospectuses, what's new", False),
+        ("list the contributions of the Plan, Watch, Recover paper", False),
+    ],
+)
+def test_a_question_about_one_paper_is_not_a_search_for_papers(question: str, topic: bool) -> None:
+    assert is_topic_question(question) == topic
 
 
 @pytest.mark.parametrize(
@@ -43,6 +64,9 @@ def test_a_paper_described_in_words_is_recognised(question: str, expected: str) 
         ("what's the gist", "what's the gist"),  # not "list"
         ("how is the data used", "how is the data used"),  # an English word is never changed
         ("how does RoboStressBench work", "how does RoboStressBench work"),  # nor a name
+        ("When Summaries Distort Decisions - explain", "When Summaries Distort Decisions - explain"),  # a title
+        ("what about summaries", "what about summaries"),  # the plural of an English word
+        ("Ok. Limitatons?", "Ok. limitations?"),  # a sentence's first word is not a name
     ],
 )
 def test_misspelt_asking_words_are_corrected_and_nothing_else(text: str, expected: str) -> None:
