@@ -154,6 +154,20 @@ CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+# A question that says a facet's own name ("what is novel about this paper?") asks for that facet, whatever
+# retrieval/intent.py would make of the rest of it.
+NAMED: dict[str, re.Pattern[str]] = {
+    facet: re.compile(pattern, re.IGNORECASE)
+    for facet, pattern in {
+        "novelty": r"\bnovel(ty)?\b|\boriginal",
+        "limitations": r"\blimitations?\b|\bweakness|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b|\bdownsides?\b",
+        "future_work": r"\bfuture\b",
+        "contributions": r"\bcontribut",
+        "method": r"\bmethod(s|ology)?\b",
+        "results": r"\bresults?\b|\bfindings?\b",
+        "significance": r"\bsignifican|\bimportan",
+    }.items()
+}
 # Added to a sentence's score by its role (retrieval/roles.py: background/objective/method/result/other).
 ROLE_BONUS: dict[str, dict[str, float]] = {
     "about": {"objective": 0.25},

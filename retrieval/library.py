@@ -16,7 +16,7 @@ from retrieval.card import Card, build_card
 from retrieval.cite import cite
 from retrieval.compose import FACET_WORDS, answer_from_paper, answer_topic, compare, first_sentence, paper_passages
 from retrieval.embed import Embedder
-from retrieval.facets import detect_facet, is_follow_up, is_question, known_words, unknown_words
+from retrieval.facets import NAMED, detect_facet, is_follow_up, is_question, known_words, unknown_words
 from retrieval.intent import guess_facet
 from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
@@ -44,6 +44,10 @@ ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
 MIN_DESCRIBED_LEAD = 1.5  # fused z lead of a described paper over the next (A-M: no wrong lead above 1.49)
+# How sure retrieval/intent.py must be to overrule the facet a wording rule names. Each of sets I-M with the
+# model trained without it: rules first 92.2% right, the model alone 93.5%, overruled from 0.7 93.9%.
+# Record facets such as dates are never overruled (the model does not know them).
+OVERRULED = {facet: 0.7 for facet in FACET_WORDS} | {"compare": 0.9, "similar": 0.9, "cite": 0.9}
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 
@@ -116,6 +120,8 @@ class Library:
         facet = detect_facet(focus)
         if not facet and (subject.paper or subject.missing_id or current) and is_question(focus):
             facet, subject = self.guess(focus, subject, current)
+        elif facet in OVERRULED and subject.paper is not None:
+            facet = self.second_opinion(focus, facet)
         if facet == "compare":
             named = resolve_all(self.store, text)
             if len(named) >= 2 or (len(named) == 1 and subject.paper and subject.paper != named[0]):
@@ -167,6 +173,16 @@ class Library:
                 return "", subject  # unsure, and it names something the paper does not: a new search
             subject = Subject(paper, how="context")
         return facet, subject
+
+    def second_opinion(self, focus: str, facet: str) -> str:
+        """The facet retrieval/intent.py is sure of when a wording rule names another: the rules are exact on
+        the wording they were written from, the model better on wording nobody wrote a rule for ("how many
+        stages and what do they do" is the method, not results; "why does a compression challenge like this
+        matter?" asks why it matters, not for similar papers)."""
+        if facet in NAMED and NAMED[facet].search(focus):
+            return facet
+        guessed, probability = guess_facet(focus, self.embedder.encode_one(focus))
+        return guessed if guessed and probability >= OVERRULED[facet] else facet
 
     def answer_from_store(self, question: str, facet: str, paper: Paper, text: str) -> Answer:
         """Facets answered from the store around the paper: key terms, similar papers, citation, comparison."""

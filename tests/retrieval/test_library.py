@@ -329,3 +329,15 @@ def test_the_paper_a_question_describes_in_words_of_its_abstract_is_answered(
     answer = library.ask(question)
     assert answer.paper is not None and answer.paper.id == paper, answer.text
     assert library.ask("any papers on expert advice in autonomous driving?").paper is None  # a search stays one
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("how many stages and what do they do", "method"),  # "how many" reads as results to the rules
+        ("why does a decoding trick like this matter?", "significance"),  # "like this" reads as similar papers
+        ("What is novel about this paper?", "novelty"),  # says its facet's name: never overruled
+    ],
+)
+def test_the_facet_model_overrules_a_wording_rule_only_when_sure(library: Library, question: str, facet: str) -> None:
+    assert library.ask(question, current="2605.30580").facet == facet
