@@ -243,9 +243,7 @@ def detect_facet(question: str, skip: str = "") -> str:
 
 
 _DEFINITE = re.compile(r"\b(the|that|this)\s+(?:[^\s?]+\s+){0,12}?(paper|study|article|preprint)\b(?!s)", re.I)
-_SEARCHING = re.compile(
-    r"\b(find|search|recommend|suggest|show me|looking for|look for|papers)\b|\b(is|are) there\b", re.I
-)
+_SEARCHING = re.compile(r"\b(find|search|show me|looking for|look for|papers)\b|\b(is|are) there\b", re.I)
 
 
 def is_topic_question(question: str) -> bool:
@@ -266,6 +264,19 @@ _QUESTION = re.compile(
     r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b",
     re.IGNORECASE,
 )
+
+
+_ASKS_BACK = re.compile(
+    r"^\W*((and|so|ok(ay)?|but|also|hmm+|re|then)\b\W*)*(what|whats|how|why|which|where|who|when|is|are|was|were|does"
+    r"|do|did|can|could|will|would|should|has|have|any|tell|explain|describe|give|list)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_back(text: str) -> tuple[bool, bool]:
+    """Whether `text` opens as a question ("so what's the practical upshot", not "AI assistants lying about
+    what they did"), and whether it points back with a pronoun ("what do they suggest")."""
+    return bool(_ASKS_BACK.match(text)), bool(_REFERENCE.search(text))
 
 
 def is_question(text: str) -> bool:

@@ -16,7 +16,17 @@ from retrieval.card import Card, build_card
 from retrieval.cite import cite
 from retrieval.compose import FACET_WORDS, answer_from_paper, answer_topic, compare, first_sentence, paper_passages
 from retrieval.embed import Embedder
-from retrieval.facets import NAMED, detect_facet, is_follow_up, is_question, known_words, unknown_words
+from retrieval.facets import (
+    NAMED,
+    asks_back,
+    asks_for_papers,
+    detect_facet,
+    is_follow_up,
+    is_question,
+    is_topic_question,
+    known_words,
+    unknown_words,
+)
 from retrieval.intent import guess_facet
 from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
@@ -48,6 +58,9 @@ MIN_DESCRIBED_LEAD = 1.5  # fused z lead of a described paper over the next (A-M
 # model trained without it: rules first 92.2% right, the model alone 93.5%, overruled from 0.7 93.9%.
 # Record facets such as dates are never overruled (the model does not know them).
 OVERRULED = {facet: 0.7 for facet in FACET_WORDS} | {"compare": 0.9, "similar": 0.9, "cite": 0.9}
+MAX_ASKED_BACK_WORDS = 6  # words the current paper does not use, in a question that points back (else 4)
+MIN_ASKED_BACK_LEAD = 1.0  # fused z lead of another paper that makes such a question a search
+TOPIC_SCORE = 4.0  # ... or its fused z alone (topic questions: median 6.2; such follow-ups on A-M: 3.7 at most)
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 
@@ -116,6 +129,8 @@ class Library:
             subject = resolve_named(self.store, text) or self.searched(text) or subject
         elif subject.how == "context":  # "UniBrain: what is it?" right after another paper
             subject = resolve_named(self.store, text, coined=True) or subject
+        if subject.paper is None and not subject.missing_id and current:
+            subject = self.asked_back(text, current) or subject
         focus = leave_out(text, subject.mentions)
         facet = detect_facet(focus)
         if not facet and (subject.paper or subject.missing_id or current) and is_question(focus):
@@ -156,6 +171,24 @@ class Library:
                 paper = self.store.get_paper(hits[0].paper_id)
                 return Subject(paper, how="described", mentions=described) if paper else None
         return None
+
+    def asked_back(self, text: str, current: str) -> Subject | None:
+        """The current paper, for a question that opens as one and says more than `is_follow_up` allows of
+        words the paper does not use ("what direction do they suggest going forward", "so what's the practical
+        upshot for people writing skill docs"), when a search for it finds no other paper clearly ahead."""
+        paper = self.store.get_paper(current)
+        opens, points_back = asks_back(text)
+        if paper is None or not opens or is_topic_question(text) or asks_for_papers(text):
+            return None
+        extra = unknown_words(fts_words(text), known_words(f"{paper.title} {paper.abstract}"))
+        if extra > (MAX_ASKED_BACK_WORDS if points_back else MAX_ASKED_BACK_WORDS - 2):
+            return None
+        hits = search(self.store, text, self.embedder.encode_one(text), 2)
+        if hits and hits[0].paper_id != paper.id:
+            lead = hits[0].score - hits[1].score if len(hits) == 2 else hits[0].score
+            if lead >= MIN_ASKED_BACK_LEAD or hits[0].score >= TOPIC_SCORE:
+                return None  # another paper stands out, or the question is a topic the library covers well
+        return Subject(paper, how="context")
 
     def guess(self, focus: str, subject: Subject, current: str | None) -> tuple[str, Subject]:
         """The facet retrieval/intent.py sees in a question no wording rule names, and the subject: a short

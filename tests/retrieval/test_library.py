@@ -341,3 +341,10 @@ def test_the_paper_a_question_describes_in_words_of_its_abstract_is_answered(
 )
 def test_the_facet_model_overrules_a_wording_rule_only_when_sure(library: Library, question: str, facet: str) -> None:
     assert library.ask(question, current="2605.30580").facet == facet
+
+
+def test_a_question_pointing_back_stays_with_the_paper_unless_another_stands_out(library: Library) -> None:
+    follow = library.ask("what direction do they suggest going forward", current="2605.30580")
+    assert follow.paper is not None and follow.paper.id == "2605.30580", follow.text
+    other = library.ask("how do they detect ships in radar images with distillation?", current="2605.30580")
+    assert other.paper is None or other.paper.id == "2605.30380", other.text
