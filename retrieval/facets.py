@@ -47,7 +47,8 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bplan(s|ned)?\b(?! to \w+ing)|\bplanning (to|on|for)\b|\bgoing forward\b|\bwhat('s| is) next\b"
      r"|\bwill they\b|\bcomes? next\b|\b(do|doing|try|trying|work on|explore|exploring|pursue|tackle|study) next\b"
      r"|\bgo from here\b|\bnext\s*\?|\bwhat remains\b|\b(what|which) directions?\b"),
-    ("contributions", r"\bcontrib|\bwhat (exactly )?(do|does|did) .{0,80}\b(provide|offer|deliver|release|bring"
+    ("contributions", r"\bcontrib|\bwhat('?s| is| are)? in (it|them|there|their|the|this|that)\b"
+     r"|\bwhat (exactly )?(do|does|did) .{0,80}\b(provide|offer|deliver|release|bring"
      r"|add|put out)\b|\b(code|data|dataset|weights|models?|benchmark)( \w+)? (out|public|available|released)\b"
      r"|\b(did|do|does) .{0,40}\b(release|open.?source)"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
@@ -126,7 +127,9 @@ CUES: dict[str, re.Pattern[str]] = {
         r"(considerable|significant|substantial|notable|large|sharp) (performance )?(drop|decline|gap)|"
         r"not (a )?(complete|full|comprehensive)|room for improvement|negative (results?|findings?)|honest "
         r"negatives?|not yet|persists?|"
-        r"only under|detrimental|not uniformly|rather than confirmatory)\b",
+        r"only under|detrimental|not uniformly|rather than confirmatory|(most|the) remaining (errors|failures|gap)|"
+        r"(introduces?|incurs?|adds?) (additional|extra|some|higher) (latency|overhead|cost)|"
+        r"remains? (open|unclear|unexplained|poorly understood))\b",
         re.IGNORECASE,
     ),
     "future_work": re.compile(
@@ -190,7 +193,8 @@ EXPLICIT: dict[str, re.Pattern[str]] = {
         r"\b(limitations? (of|in) (our|this|the proposed)|our (method|approach|model)'?s? limitations?|room for "
         r"improvement|(honest|notable|two|several) negatives?|negative results?|(does|do|is|are) not yet|"
         r"remains? an? (open )?(challenge|bottleneck)|(gap|gaps|problem|issue)s? persists?|only under (specific|"
-        r"certain) conditions|(mixed|detrimental) effects?|not uniformly|not robust|rather than confirmatory)\b",
+        r"certain) conditions|(mixed|detrimental) effects?|not uniformly|not robust|rather than confirmatory|"
+        r"(most|the) remaining (errors|failures)|(introduces?|incurs?|adds?) (additional|extra) (latency|overhead))\b",
         re.IGNORECASE,
     ),
 }
