@@ -58,7 +58,8 @@ MIN_DESCRIBED_LEAD = 1.5  # fused z lead of a described paper over the next (A-M
 # model trained without it: rules first 92.2% right, the model alone 93.5%, overruled from 0.7 93.9%.
 # Record facets such as dates are never overruled (the model does not know them).
 OVERRULED = {facet: 0.7 for facet in FACET_WORDS} | {"compare": 0.9, "similar": 0.9, "cite": 0.9}
-MAX_ASKED_BACK_WORDS = 6  # words the current paper does not use, in a question that points back (else 4)
+MAX_ASKED_BACK_WORDS = 6  # words the current paper does not use, in a question that points back ("they")
+MAX_ASKED_WORDS = 4  # ... in one that does not
 MIN_ASKED_BACK_LEAD = 1.0  # fused z lead of another paper that makes such a question a search
 TOPIC_SCORE = 4.0  # ... or its fused z alone (topic questions: median 6.2; such follow-ups on A-M: 3.7 at most)
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
@@ -181,7 +182,7 @@ class Library:
         if paper is None or not opens or is_topic_question(text) or asks_for_papers(text):
             return None
         extra = unknown_words(fts_words(text), known_words(f"{paper.title} {paper.abstract}"))
-        if extra > (MAX_ASKED_BACK_WORDS if points_back else MAX_ASKED_BACK_WORDS - 2):
+        if extra > (MAX_ASKED_BACK_WORDS if points_back else MAX_ASKED_WORDS):
             return None
         hits = search(self.store, text, self.embedder.encode_one(text), 2)
         if hits and hits[0].paper_id != paper.id:

@@ -180,8 +180,9 @@ def resolve_named(store: Store, question: str, coined: bool = False) -> Subject 
     """A paper named by something only its text says: a coined name ("Lesion-DDPM", "CDDTLDA") or a run of
     capitalised words ("Causal Attribution Pruning") that occurs in exactly one stored paper. Only in a question:
     a description ("looking for a dataset of European Union legislation") is a search. `coined`: only a coined
-    name that paper's title holds or its abstract uses twice (a baseline like "GPT-4" mentioned once is not
-    the paper's name), as a follow-up needs before it leaves the current paper."""
+    or all-caps name (no run of capitalised words) that the paper's title holds or its abstract uses twice (a
+    baseline like "GPT-4" mentioned once is not the paper's name), as a follow-up needs before it leaves the
+    current paper."""
     if is_topic_question(question) or not is_question(question):
         return None
     names = [
