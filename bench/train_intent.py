@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
-"""Train retrieval/intent_weights.npz: which facet a question asks when no wording rule names it.
+"""Train retrieval/intent_weights.npz: which facet a question asks when no wording rule names it, or when the
+model is sure enough to overrule the rule that does (retrieval/library.py, OVERRULED).
 
     .venv/bin/python bench/train_intent.py --home DIR [--check] [--leave-out SETS] [--out FILE]
 
 DIR must hold the 2026-06 month: each labelled question loses the words that name its paper (an id, a
 title, a name), as `paperbot ask` does before it looks at the wording. Training data, all our own:
-- the labelled 2026-06 question sets A, B, C, E, F, G and H (set D is kept out for measuring);
+- the labelled 2026-06 question sets A-C and E-M (D and N are kept out for measuring);
 - bench/intents_*.jsonl: phrasings of the eight facets that name no paper.
 One L2-regularised softmax regression over retrieval/intent.py's features, fitted by gradient descent in numpy.
---check first prints, for each labelled set, the facet accuracy of the wording rules alone and of the rules
-with a model trained without that set (leave one set out).
+--check first prints, for each labelled set, the facet accuracy with a model trained without that set (leave
+one set out) of: the wording rules alone, the rules then the model where no rule matches, the model alone, and
+what `paperbot ask` does (the model also overrules a rule when sure, unless the question names the facet).
 """
 
 from __future__ import annotations
@@ -26,9 +28,9 @@ sys.path.insert(0, str(ROOT))
 
 from retrieval.compose import FACET_WORDS  # noqa: E402
 from retrieval.embed import Embedder  # noqa: E402
-from retrieval.facets import detect_facet  # noqa: E402
+from retrieval.facets import NAMED, detect_facet  # noqa: E402
 from retrieval.intent import WEIGHTS, intent_features  # noqa: E402
-from retrieval.library import leave_out  # noqa: E402
+from retrieval.library import OVERRULED, leave_out  # noqa: E402
 from retrieval.resolve import resolve  # noqa: E402
 from retrieval.store import Store  # noqa: E402
 
@@ -72,14 +74,28 @@ def check(data: dict[str, tuple[list[str], np.ndarray, np.ndarray]], phrasings: 
         rows = [v for k, v in data.items() if k != held] + phrasings
         w, b = fit(np.vstack([r[2] for r in rows]), np.concatenate([r[1] for r in rows]))
         questions, labels, x = data[held]
-        guessed = (x @ w + b).argmax(axis=1)
+        logits = x @ w + b
+        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probs /= probs.sum(axis=1, keepdims=True)
+        guessed, sure = probs.argmax(axis=1), probs.max(axis=1)
         rules = [detect_facet(q) for q in questions]
         rule_only = [FACETS.index(r) if r in FACETS else FACETS.index("about") for r in rules]
         combined = [
             FACETS.index(r) if r in FACETS else int(g) if r == "" else -1 for r, g in zip(rules, guessed, strict=True)
         ]
+        shipped = [
+            int(g) if r == "" or (overruled(r, q) and p >= OVERRULED[r]) else FACETS.index(r) if r in FACETS else -1
+            for r, g, p, q in zip(rules, guessed, sure, questions, strict=True)
+        ]
         print(f"set {held}: {len(labels)} questions; rules {np.mean(np.array(rule_only) == labels):.1%}, "
-              f"rules then model {np.mean(np.array(combined) == labels):.1%}")  # fmt: skip
+              f"rules then model {np.mean(np.array(combined) == labels):.1%}, "
+              f"model alone {np.mean(guessed == labels):.1%}, "
+              f"as asked (overruled when sure) {np.mean(np.array(shipped) == labels):.1%}")  # fmt: skip
+
+
+def overruled(facet: str, question: str) -> bool:
+    """Whether `paperbot ask` lets the model overrule the rule that named `facet` in `question`."""
+    return facet in OVERRULED and not (facet in NAMED and NAMED[facet].search(question))
 
 
 def main() -> int:

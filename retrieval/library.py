@@ -55,7 +55,8 @@ STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
 MIN_DESCRIBED_LEAD = 1.5  # fused z lead of a described paper over the next (A-M: no wrong lead above 1.49)
 # How sure retrieval/intent.py must be to overrule the facet a wording rule names. Each of sets I-M with the
-# model trained without it: rules first 92.2% right, the model alone 93.5%, overruled from 0.7 93.9%.
+# model trained without it (`bench/train_intent.py --check`): rules first 92.4% right on average, the model
+# alone 93.5%, overruled from 0.7 93.7%.
 # Record facets such as dates are never overruled (the model does not know them).
 OVERRULED = {facet: 0.7 for facet in FACET_WORDS} | {"compare": 0.9, "similar": 0.9, "cite": 0.9}
 MAX_ASKED_BACK_WORDS = 6  # words the current paper does not use, in a question that points back ("they")
