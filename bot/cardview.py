@@ -22,10 +22,11 @@ DETAIL_NAMES = {
 
 
 def quick(finding: Finding) -> str:
-    """A Quick Answer: the finding's first sentence, shortened."""
-    if not finding.stated:
+    """A Quick Answer: the first sentence of the finding's best-scored passage, shortened."""
+    best = finding.best
+    if best is None:
         return finding.text
-    first = split_sentences(finding.picked[0].text) or [finding.picked[0].text]
+    first = split_sentences(best.text) or [best.text]
     return excerpt(first[0], QUICK_CHARS)
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from bot.cardview import quick
 from bot.render import (
     TELEGRAM_LIMIT,
     format_authors,
@@ -16,6 +17,7 @@ from bot.render import (
     split_html,
 )
 from retrieval.answer import Answer, Source
+from retrieval.compose import Candidate, Finding
 from retrieval.paper import Paper
 from tests.telegram_html import HtmlError, parse_html, utf16_len
 
@@ -138,3 +140,10 @@ def test_generated_answers_show_their_numbered_passages_and_model(facet: str) ->
     assert "suffice [1]." in text and "Written by m<1>" in text and "\x1b" not in text
     if facet == "method":
         assert "[2] <i>“Fewer tokens.”</i>" in html_text and '[2] "Fewer tokens."' in text
+
+
+def test_a_quick_answer_is_the_best_scored_sentence_not_the_first_picked() -> None:
+    background = Candidate("Caches grow with context.", 0, "abstract")
+    method = Candidate("We quantise keys to two bits.", 3, "abstract")
+    assert quick(Finding("method", (background, method), (0.1, 0.5))) == "We quantise keys to two bits."
+    assert quick(Finding("limitations", (), ())) == "The abstract does not state its limitations."
