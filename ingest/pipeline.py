@@ -26,13 +26,14 @@ from retrieval.paper import Paper
 from retrieval.passages import make_passages
 from retrieval.resolve import paper_aliases
 from retrieval.settings import Settings
+from retrieval.spelling import is_english
 from retrieval.store import Store
 from retrieval.terms import document_frequencies
 
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
 MAX_ALIAS_PAPERS = 3  # a name used by more papers than this is a field's term
-ALIAS_RULES = "5"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
+ALIAS_RULES = "8"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
@@ -139,8 +140,8 @@ def alias_rows(store: Store) -> Iterator[tuple[str, str, str]]:
             in_titles = kind == "title"
             if " " not in alias and _styled(alias) == [alias]:
                 used = (styled_titles if in_titles else styled_texts)[alias]
-                if store.phrase_count(alias, MAX_ALIAS_PAPERS + 1) > MAX_ALIAS_PAPERS:
-                    kind += "-exact"  # CREDiT, LatEnt: also a word, so named only when written this way
+                if is_english(alias.lower()) or store.phrase_count(alias, MAX_ALIAS_PAPERS + 1) > MAX_ALIAS_PAPERS:
+                    kind += "-exact"  # CREDiT, ROManian: also a word, so named only when written this way
             else:
                 used = store.phrase_count(alias, MAX_ALIAS_PAPERS + 1, "title" if in_titles else None)
             if used <= MAX_ALIAS_PAPERS:  # RL, LoRA, "Less is More": terms, not names

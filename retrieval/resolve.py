@@ -12,6 +12,7 @@ from rapidfuzz import fuzz
 from retrieval.facets import ASKING_WORDS, asks_for_papers, is_follow_up, is_question, is_topic_question, known_words
 from retrieval.paper import Paper, find_ids
 from retrieval.search import STOPWORDS, fts_query, fts_words
+from retrieval.spelling import is_english
 from retrieval.store import Store, title_key
 
 TITLE_CANDIDATES = 30
@@ -268,6 +269,8 @@ _NAMED_ACRONYM = re.compile(
     r"\b(?:propose|introduce|present|call|term|name|dub|develop|build|design)(?:s|d|ed)?\b[^.()]{0,80}"
     r"\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)"
 )
+_DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")  # "... Self-Consistency (RISC)"
+_OWN = re.compile(r"\b(we|our|this (paper|work|study))\b", re.IGNORECASE)
 _ALIAS_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]|[A-Za-z0-9]")
 
 
@@ -300,13 +303,35 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
         name = match.group(1)
         if name not in [a for a, _ in found]:
             found.append((name, "abstract"))
+    for match in _DEFINED.finditer(paper.abstract):  # "We address this with Ranking-Improved Self-Consistency (RISC)"
+        name, before = match.group(1), paper.abstract[: match.start()]
+        own = _OWN.search(re.split(r"[.!?]\s", before)[-1])  # not "Underwater Image Enhancement (UIE) is ..."
+        if name not in [a for a, _ in found] and own and spells(name, before):
+            found.append((name, "abstract"))
     return found
+
+
+def spells(acronym: str, before: str) -> bool:
+    """Whether the capitalised words right before "(ACRONYM)" start with its capitals, in order: a name the
+    paper coins ("Ranking-Improved Self-Consistency (RISC)"), not a term ("borderline personality disorder
+    (BPD)") or a model it compares with ("the baseline (GPT-4o)")."""
+    capitals = iter(c for c in acronym if c.isupper())
+    wanted = next(capitals)
+    for word in re.findall(r"[A-Za-z0-9]+", before)[-2 * sum(c.isupper() for c in acronym) :]:
+        if word[0] == wanted:
+            wanted = next(capitals, "")
+    return wanted == ""
 
 
 def exact_case(alias: str, kind: str) -> bool:
     """Names a question must write as the paper does: short or all-caps ones (REP), names that are also words
     in other case (CREDiT, LatEnt: kind "...-exact") and plain phrases ("Physics from Video")."""
-    return len(alias) <= 5 or alias.isupper() or kind.endswith("-exact") or not is_name(alias)
+    return (
+        len(alias) <= 5
+        or (alias.isupper() and is_english(alias.lower()))
+        or kind.endswith("-exact")
+        or not is_name(alias)
+    )
 
 
 def shared_name(paper_ids: set[str], store: Store, question: str, current: str | None) -> str:
@@ -336,6 +361,12 @@ def resolve_alias(store: Store, question: str, current: str | None = None) -> Su
     ]
     if not matches:
         return None
+    paper = store.get_paper(current) if current else None
+    if paper is not None and all(
+        re.search(rf"\b{re.escape(a)}\b", f"{paper.title} {paper.abstract}") for a, _, _ in matches
+    ):
+        named = tuple(alias for alias, _, _ in matches)  # names the current paper uses: it is still the one meant
+        return Subject(paper, how="alias", mentions=(*named, *title_spans(question, paper.title)))
     longest = max(len(alias) for alias, _, _ in matches)
     best = [m for m in matches if len(m[0]) == longest]
     titled = [m for m in best if m[2].startswith("title")] or best

@@ -129,3 +129,37 @@ def test_a_title_names_its_paper_even_when_the_name_is_also_a_word(tmp_path: Pat
     assert resolve(store, "how do cogs work?").paper is None  # the word, not the name
     assert resolve(store, "What is Neural Procedural Memory about?").paper == papers[1]
     store.close()
+
+
+def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) -> None:
+    """An acronym the paper defines for its own method names it; a field's acronym, a styled word ("ROManian")
+    written as a plain word, or a name the chat's current paper also uses does not switch papers."""
+    store = Store.open_writable(tmp_path)
+    papers = [
+        Paper(
+            id="2601.00001",
+            title="Boosting Self-Consistency with Ranking",
+            abstract="Majority voting fails. We address this with Ranking-Improved Self-Consistency (RISC).",
+        ),
+        Paper(
+            id="2601.00002",
+            title="Revitalizing Labels",
+            abstract="Underwater Image Enhancement (UIE) is essential. We relabel data with a teacher.",
+        ),
+        Paper(
+            id="2601.00003",
+            title="Speech Corpus",
+            abstract="This paper introduces the ROManian PARliamentary Speech Corpus (ROMPAR).",
+        ),
+        Paper(id="2601.00004", title="TT-DAC-PS: Twin-Target Actor-Critic", abstract="We execute trades with RISC."),
+    ]
+    for paper in papers:
+        store.upsert(paper, make_passages(paper))
+    store.write_aliases(list(alias_rows(store)))
+    names = {alias for alias, _, _ in alias_rows(store)}
+    assert {"RISC", "ROMPAR", "TT-DAC-PS"} <= names and "UIE" not in names
+    assert resolve(store, "How is RISC different from majority voting?").paper == papers[0]
+    assert resolve(store, "what's new in tt-dac-ps compared with td3").paper == papers[3]
+    assert resolve(store, "what does the Romanian speech paper contribute?").how != "alias"
+    assert resolve(store, "and how does RISC help it?", current="2601.00004").paper == papers[3]
+    store.close()

@@ -51,6 +51,7 @@ def test_a_paper_described_in_words_is_recognised(question: str, expected: tuple
         ("that paper on LLMs checking securities prospectuses, what's new", False),
         ("list the contributions of the Plan, Watch, Recover paper", False),
         ("any recent work on the study of protein folding?", True),  # "the study of": no one paper
+        ("what did they find in the activation-based active learning paper", False),  # "find": what they found
     ],
 )
 def test_a_question_about_one_paper_is_not_a_search_for_papers(question: str, topic: bool) -> None:
