@@ -61,7 +61,10 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bcomponents?\b|\bwhat (data|dataset|datasets|metrics)\b|\bwhat does the \w+ (integrate|use|combine)\b"
      r"|\bwhat are (the|its|their) (two|three|four|main|key|\w+ )?\s?(branches|stages|steps|parts|modules|phases)\b"
      r"|\b(study|experimental) design\b|\bhow'd\b|\bbaselines?\b|\bhow\b.{0,40}\bworks?\b|\bexplain how\b"
-     r"|\bmodules?\b|\bpipelines?\b|\bmechanisms?\b"),
+     r"|\bmodules?\b|\bpipelines?\b|\bmechanisms?\b"
+     # "explain the Mixture-of-View Projector": a part of it; not "explain in plain words", "explain the idea"
+     r"|\bexplain\s+(?:(?:the|its|their)\s+)?(?!(?:the|its|their|in|this|that|it|plain|simply|briefly|concept|problem|idea|paper"
+     r"|work|study|one|me|to|like|what|why|who)\b)[A-Za-z]"),
     ("results", r"\bresults?\b|\bfind(ings?)?\b|\bfound\b|\bperform(ance)?\b|\baccuracy\b|\boutperform"
      r"|\bachieve|\bshow(ed|n)?\b|\bconclu(de|sion)|\bevaluat|\bexperiments?\b|\bhow (well|good|fast"
      r"|accurate|much|many)\b|\bnumbers\b|\bspeed.?ups?\b|\bimprove|\bscores?\b|\bgains?\b|\bthroughput\b"

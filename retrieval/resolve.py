@@ -263,7 +263,7 @@ def resolve_all(store: Store, question: str) -> list[Paper]:
 
 _NAMED = re.compile(
     r"\b(?:propose|introduce|present|call|term|name|dub|release|develop)(?:s|d|ed)?\s+(?:(?:a|an|the)\s+)?"
-    r"(?:\\text(?:bf|it|sc|tt)\{)?([A-Z][A-Za-z0-9\-.]*[A-Za-z0-9])"
+    r"\$?(?:\\(?:text|math)(?:bf|it|sc|tt|rm)\{)?([A-Z][A-Za-z0-9\-.]*[A-Za-z0-9])"
 )
 _NAMED_ACRONYM = re.compile(
     r"\b(?:propose|introduce|present|call|term|name|dub|develop|build|design)(?:s|d|ed)?\b[^.()]{0,80}"

@@ -152,12 +152,13 @@ def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) 
             abstract="This paper introduces the ROManian PARliamentary Speech Corpus (ROMPAR).",
         ),
         Paper(id="2601.00004", title="TT-DAC-PS: Twin-Target Actor-Critic", abstract="We execute trades with RISC."),
+        Paper(id="2601.00005", title="Nowcasting", abstract="In this work, we introduce $\\textbf{FREUD}$, a flow."),
     ]
     for paper in papers:
         store.upsert(paper, make_passages(paper))
     store.write_aliases(list(alias_rows(store)))
     names = {alias for alias, _, _ in alias_rows(store)}
-    assert {"RISC", "ROMPAR", "TT-DAC-PS"} <= names and "UIE" not in names
+    assert {"RISC", "ROMPAR", "TT-DAC-PS", "FREUD"} <= names and "UIE" not in names
     assert resolve(store, "How is RISC different from majority voting?").paper == papers[0]
     assert resolve(store, "what's new in tt-dac-ps compared with td3").paper == papers[3]
     assert resolve(store, "what does the Romanian speech paper contribute?").how != "alias"

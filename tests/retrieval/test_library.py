@@ -175,6 +175,10 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("why's it useful", "significance"),
         ("what exactly do they add", "contributions"),
         ("explain how the meta-agent works", "method"),
+        ("explain Decoupled Time Guidance in", "method"),  # a part of the paper: how it works
+        ("explain its modules", "method"),
+        ("explain  in plain words", "about"),  # the paper itself, its name left out
+        ("explain the concept", "about"),
         ("is the code out?", "contributions"),
         ("did the authors also release a benchmark?", "contributions"),
         ("what direction do they suggest", "future_work"),
