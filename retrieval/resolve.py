@@ -289,7 +289,8 @@ def _is_name_word(word: str) -> bool:
 
 
 def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
-    """Names a paper goes by: its title's prefix before a colon, and what its abstract says it proposes."""
+    """Names a paper goes by: its title's prefix before a colon, and what its abstract says it proposes, as
+    (name, kind): kind "title", "abstract", or "defined:<words>" for an acronym the paper spells out."""
     found: list[tuple[str, str]] = []
     head = paper.title.split(":", 1)[0].strip().rstrip("+*!?") if ":" in paper.title else ""
     if len(head) >= 3 and len(head.split()) <= 4 and _ALIAS_TOKEN.fullmatch(head.replace(" ", "-")):
@@ -306,21 +307,24 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
     for match in _DEFINED.finditer(paper.abstract):  # "We address this with Ranking-Improved Self-Consistency (RISC)"
         name, before = match.group(1), paper.abstract[: match.start()]
         own = _OWN.search(re.split(r"[.!?]\s", before)[-1])  # not "Underwater Image Enhancement (UIE) is ..."
-        if name not in [a for a, _ in found] and own and spells(name, before):
-            found.append((name, "abstract"))
+        expansion = spelled_out(name, before)
+        if name not in [a for a, _ in found] and own and expansion:
+            found.append((name, f"defined:{expansion}"))
     return found
 
 
-def spells(acronym: str, before: str) -> bool:
-    """Whether the capitalised words right before "(ACRONYM)" start with its capitals, in order: a name the
-    paper coins ("Ranking-Improved Self-Consistency (RISC)"), not a term ("borderline personality disorder
-    (BPD)") or a model it compares with ("the baseline (GPT-4o)")."""
-    capitals = iter(c for c in acronym if c.isupper())
-    wanted = next(capitals)
-    for word in re.findall(r"[A-Za-z0-9]+", before)[-2 * sum(c.isupper() for c in acronym) :]:
-        if word[0] == wanted:
-            wanted = next(capitals, "")
-    return wanted == ""
+def spelled_out(acronym: str, before: str) -> str:
+    """The capitalised words right before "(ACRONYM)" that start with its capitals, in order, or "": a name
+    ("Ranking-Improved Self-Consistency (RISC)"), not a term ("borderline personality disorder (BPD)") or a
+    model it compares with ("the baseline (GPT-4o)")."""
+    capitals = [c for c in acronym if c.isupper()]
+    words = list(re.finditer(r"[A-Za-z0-9]+", before))[-2 * len(capitals) :]
+    at, start = 0, None
+    for word in words:
+        if at < len(capitals) and word.group()[0] == capitals[at]:
+            start = word.start() if start is None else start
+            at += 1
+    return before[start:].strip() if start is not None and at == len(capitals) else ""
 
 
 def exact_case(alias: str, kind: str) -> bool:

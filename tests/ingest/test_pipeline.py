@@ -132,8 +132,9 @@ def test_a_title_names_its_paper_even_when_the_name_is_also_a_word(tmp_path: Pat
 
 
 def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) -> None:
-    """An acronym the paper defines for its own method names it; a field's acronym, a styled word ("ROManian")
-    written as a plain word, or a name the chat's current paper also uses does not switch papers."""
+    """An acronym the paper defines for its own method names it. A field's acronym (one others use too) is no
+    name; a styled word ("ROManian") written as a plain word, or a name the current paper also uses, does not
+    switch papers."""
     store = Store.open_writable(tmp_path)
     papers = [
         Paper(
@@ -151,16 +152,18 @@ def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) 
             title="Speech Corpus",
             abstract="This paper introduces the ROManian PARliamentary Speech Corpus (ROMPAR).",
         ),
-        Paper(id="2601.00004", title="TT-DAC-PS: Twin-Target Actor-Critic", abstract="We execute trades with RISC."),
+        Paper(id="2601.00004", title="TT-DAC-PS: Twin-Target Actor-Critic", abstract="We trade unlike ROMPAR."),
         Paper(id="2601.00005", title="Nowcasting", abstract="In this work, we introduce $\\textbf{FREUD}$, a flow."),
+        Paper(id="2601.00006", title="Satellites", abstract="We render with Rational Polynomial Camera (RPC) models."),
+        Paper(id="2601.00007", title="Epipolar", abstract="Features under the RPC camera model."),
     ]
     for paper in papers:
         store.upsert(paper, make_passages(paper))
     store.write_aliases(list(alias_rows(store)))
     names = {alias for alias, _, _ in alias_rows(store)}
-    assert {"RISC", "ROMPAR", "TT-DAC-PS", "FREUD"} <= names and "UIE" not in names
+    assert {"RISC", "ROMPAR", "TT-DAC-PS", "FREUD"} <= names and not {"UIE", "RPC"} & names  # RPC: others use it
     assert resolve(store, "How is RISC different from majority voting?").paper == papers[0]
     assert resolve(store, "what's new in tt-dac-ps compared with td3").paper == papers[3]
     assert resolve(store, "what does the Romanian speech paper contribute?").how != "alias"
-    assert resolve(store, "and how does RISC help it?", current="2601.00004").paper == papers[3]
+    assert resolve(store, "and how does ROMPAR compare?", current="2601.00004").paper == papers[3]
     store.close()
