@@ -328,8 +328,9 @@ def spelled_out(acronym: str, before: str) -> str:
 
 
 def exact_case(alias: str, kind: str) -> bool:
-    """Names a question must write as the paper does: short or all-caps ones (REP), names that are also words
-    in other case (CREDiT, LatEnt: kind "...-exact") and plain phrases ("Physics from Video")."""
+    """Names a question must write as the paper does: short ones (REP), all-caps words (SHIFT; "tt-dac-ps"
+    still names TT-DAC-PS), names that are also words in other case (CREDiT, ROManian: kind "...-exact") and
+    plain phrases ("Physics from Video")."""
     return (
         len(alias) <= 5
         or (alias.isupper() and is_english(alias.lower()))
