@@ -31,13 +31,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.eval_facets import covers  # noqa: E402
+from bench.eval_facets import fact_ok  # noqa: E402
 from retrieval.compose import (  # noqa: E402
     CUE_ONLY_FACETS,
     FACET_WORDS,
     LEARNED_SCALE,
     STATED_LOGIT,
     Candidate,
+    Finding,
     choose,
     similarity_to,
     top_ranked,
@@ -61,6 +62,7 @@ class Question:
     facet: str
     texts: list[str]  # the abstract's sentences
     x: np.ndarray  # one row of FEATURES per sentence
+    stated: bool
     gold: list[int]  # the labelled answer sentences; [] when not stated
     fact: str
 
@@ -96,7 +98,9 @@ def load(path: Path, titles: dict[str, str], embedder: Embedder, tagger: RoleTag
         cands = [Candidate(t, i, "abstract") for i, t in enumerate(texts)]
         sims = similarity_to(focus, cands, embedder.encode)
         x = features(texts, roles[item["paper"]], sims)
-        found.append(Question(facet, texts, x, list(expected["sentences"]), expected.get("fact", "")))
+        found.append(
+            Question(facet, texts, x, expected["stated"], list(expected["sentences"]), expected.get("fact", ""))
+        )
     return found
 
 
@@ -111,12 +115,12 @@ def train(questions: list[Question]) -> dict[str, tuple[np.ndarray, float]]:
 
 
 def answered(question: Question, picked: list[Candidate]) -> bool:
-    if not question.gold:
-        return not picked
-    text = " ".join(c.text for c in picked)
-    return any(covers(text, question.texts[i]) for i in question.gold if i < len(question.texts)) or bool(
-        question.fact and covers(text, question.fact)
-    )
+    """Whether bench/eval_facets.py would count the answer made of `picked` right (facet and paper known)."""
+    item = {
+        "facet": question.facet,
+        "expected": {"stated": question.stated, "sentences": question.gold, "fact": question.fact},
+    }
+    return fact_ok(item, {"answer": Finding(question.facet, tuple(picked), (0.0,) * len(picked)).text}, question.texts)
 
 
 def check(data: dict[str, list[Question]]) -> None:

@@ -39,7 +39,7 @@ LEARNED_SCALE = 0.1  # log-odds of retrieval/ranking.py onto the scale KEEP_WITH
 MAX_SENTENCES = 3
 # The learned ranker answers with its best RANKED_SENTENCES sentences (2 from an abstract shorter than
 # MIN_SENTENCES_FROM). Its second and third are often what a reader calls the answer: left out a set at a
-# time, this answered 93.1% of the labelled questions against 90.3% for the cue and position rules of
+# time, this answered 93.0% of the labelled questions against 90.3% for the cue and position rules of
 # choose() (bench/train_facets.py --check).
 RANKED_SENTENCES = 3
 KEEP_WITHIN = 0.2  # further sentences must score within this of the best one
