@@ -24,7 +24,7 @@ from retrieval.embed import Vectors
 from retrieval.errors import SourceError
 from retrieval.paper import Paper
 from retrieval.passages import make_passages
-from retrieval.resolve import paper_aliases
+from retrieval.resolve import is_name, paper_aliases
 from retrieval.settings import Settings
 from retrieval.spelling import is_english
 from retrieval.store import Store
@@ -33,7 +33,7 @@ from retrieval.terms import document_frequencies
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
 MAX_ALIAS_PAPERS = 3  # a name used by more papers than this is a field's term
-ALIAS_RULES = "11"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
+ALIAS_RULES = "12"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
@@ -148,6 +148,8 @@ def alias_rows(store: Store) -> Iterator[tuple[str, str, str]]:
                     kind += "-exact"  # CREDiT, ROManian: also a word, so named only when written this way
             else:
                 used = store.phrase_count(alias, MAX_ALIAS_PAPERS + 1, "title" if in_titles else None)
+                if in_titles and " " in alias and not is_name(alias) and store.phrase_count(alias, 2) == 1:
+                    kind = "title-any"  # "The Arbiter Agent", said by no other paper: a name in any case
             if used <= MAX_ALIAS_PAPERS:  # RL, LoRA, "Less is More": terms, not names
                 yield alias, paper.id, kind
 

@@ -271,7 +271,7 @@ _NAMED_ACRONYM = re.compile(
 )
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")  # "... Self-Consistency (RISC)"
 _OWN = re.compile(r"\b(we|our|this (paper|work|study))\b", re.IGNORECASE)
-_ALIAS_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]|[A-Za-z0-9]")
+_ALIAS_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]|[A-Za-z0-9]|&")  # "See & Sniff" is a name
 
 
 def is_name(alias: str) -> bool:
@@ -293,7 +293,8 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
     (name, kind): kind "title", "abstract", or "defined:<words>" for an acronym the paper spells out."""
     found: list[tuple[str, str]] = []
     head = paper.title.split(":", 1)[0].strip().rstrip("+*!?") if ":" in paper.title else ""
-    if len(head) >= 3 and len(head.split()) <= 4 and _ALIAS_TOKEN.fullmatch(head.replace(" ", "-")):
+    plain = head.replace(" & ", " ").replace(" ", "-")  # "See & Sniff: Learning Visuo-Olfactory ..."
+    if len(head) >= 3 and len(head.split()) <= 4 and _ALIAS_TOKEN.fullmatch(plain) and plain != "&":
         found.append((head, "title"))
     for match in _NAMED.finditer(paper.abstract):
         name = match.group(1).rstrip(".-")
@@ -330,7 +331,10 @@ def spelled_out(acronym: str, before: str) -> str:
 def exact_case(alias: str, kind: str) -> bool:
     """Names a question must write as the paper does: short ones (REP), all-caps words (SHIFT; "tt-dac-ps"
     still names TT-DAC-PS), names that are also words in other case (CREDiT, ROManian: kind "...-exact") and
-    plain phrases ("Physics from Video")."""
+    plain phrases ("Physics from Video"), unless no other paper says them (kind "title-any": "the Arbiter agent"
+    names "The Arbiter Agent: ...")."""
+    if kind == "title-any":
+        return False
     return (
         len(alias) <= 5
         or (alias.isupper() and is_english(alias.lower()))

@@ -131,6 +131,26 @@ def test_a_title_names_its_paper_even_when_the_name_is_also_a_word(tmp_path: Pat
     store.close()
 
 
+def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path) -> None:
+    """ "the Arbiter agent" names "The Arbiter Agent: ..." (no other paper says it), "See & Sniff" keeps its "&";
+    "Physics from Video", which another paper also says, is still a name only as the title writes it."""
+    store = Store.open_writable(tmp_path)
+    papers = [
+        Paper(id="2601.00001", title="The Arbiter Agent: Monitoring Conversations", abstract="We monitor agents."),
+        Paper(id="2601.00002", title="See & Sniff: Learning Visuo-Olfactory Representations", abstract="Odors."),
+        Paper(id="2601.00003", title="Physics from Video: Learning Dynamics", abstract="We learn dynamics."),
+        Paper(id="2601.00004", title="Video Models", abstract="We learn physics from video clips."),
+    ]
+    for paper in papers:
+        store.upsert(paper, make_passages(paper))
+    store.write_aliases(list(alias_rows(store)))
+    assert resolve(store, "what's the Arbiter agent").paper == papers[0]
+    assert resolve(store, "whats new about See & Sniff").paper == papers[1]
+    assert resolve(store, "what does Physics from Video propose?").paper == papers[2]
+    assert resolve(store, "can physics from video be learned?").paper is None
+    store.close()
+
+
 def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) -> None:
     """An acronym the paper defines for its own method names it. A field's acronym (one others use too) is no
     name; a styled word ("ROManian") written as a plain word, or a name the current paper also uses, does not
