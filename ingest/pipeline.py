@@ -33,7 +33,7 @@ from retrieval.terms import document_frequencies
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
 MAX_ALIAS_PAPERS = 3  # a name used by more papers than this is a field's term
-ALIAS_RULES = "12"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
+ALIAS_RULES = "13"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
@@ -149,7 +149,7 @@ def alias_rows(store: Store) -> Iterator[tuple[str, str, str]]:
             else:
                 used = store.phrase_count(alias, MAX_ALIAS_PAPERS + 1, "title" if in_titles else None)
                 if in_titles and " " in alias and not is_name(alias) and store.phrase_count(alias, 2) == 1:
-                    kind = "title-any"  # "The Arbiter Agent", said by no other paper: a name in any case
+                    kind = "title-any"  # "The Arbiter Agent", said by no other paper: a name written with any capital
             if used <= MAX_ALIAS_PAPERS:  # RL, LoRA, "Less is More": terms, not names
                 yield alias, paper.id, kind
 

@@ -284,6 +284,11 @@ _ASKS_BACK = re.compile(
 )
 
 
+def points_back(text: str) -> bool:
+    """Whether `text` refers back to a paper already spoken of: "they", "it", "the dataset"."""
+    return bool(_REFERENCE.search(text))
+
+
 def asks_back(text: str) -> tuple[bool, bool]:
     """Whether `text` opens as a question ("so what's the practical upshot", not "AI assistants lying about
     what they did"), and whether it points back with a pronoun ("what do they suggest")."""
@@ -298,7 +303,8 @@ def is_question(text: str) -> bool:
 
 _REFERENCE = re.compile(
     r"\b(they|their|them|it|its|this|that|these|those|the (paper|work|study|authors?|article|method|model|approach"
-    r"|results?|abstract|findings?))\b",
+    r"|results?|abstract|findings?|dataset|benchmark|code|framework|system|experiments?|evaluation|corpus|pipeline"
+    r"|architecture))\b",
     re.IGNORECASE,
 )
 # Words that say what is asked rather than what about: a follow-up is made of these and a reference.

@@ -25,12 +25,13 @@ from retrieval.facets import (
     is_question,
     is_topic_question,
     known_words,
+    points_back,
     unknown_words,
 )
 from retrieval.intent import guess_facet
 from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
-from retrieval.resolve import Subject, description, resolve, resolve_all, resolve_named
+from retrieval.resolve import Subject, description, name_glossed, resolve, resolve_all, resolve_named
 from retrieval.roles import RoleTagger
 from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
 from retrieval.spelling import correct_spelling
@@ -165,7 +166,7 @@ class Library:
         paper?"): the best search hit for the whole question or for its describing words, when it is clearly
         ahead of the next."""
         described = description(text)
-        if not described or not is_question(text) or not (detect_facet(text) or "?" in text):
+        if not described or not is_question(text) or not (detect_facet(text) or "?" in text or name_glossed(text)):
             return None
         for query in (text, " ".join(described)):
             hits = search(self.store, query, self.embedder.encode_one(query), 2)
@@ -204,7 +205,7 @@ class Library:
             known, words = known_words(f"{paper.title} {paper.abstract}"), fts_words(focus)
             if not is_follow_up(focus, words, known, asks=True):
                 return "", subject
-            if probability < MIN_FOLLOW_UP_GUESS and unknown_words(words, known):
+            if probability < MIN_FOLLOW_UP_GUESS and unknown_words(words, known) and not points_back(focus):
                 return "", subject  # unsure, and it names something the paper does not: a new search
             subject = Subject(paper, how="context")
         return facet, subject

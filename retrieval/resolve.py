@@ -168,13 +168,26 @@ def description(question: str) -> tuple[str, ...]:
     found = _THE_PAPER_THAT.search(question)
     if found:
         return (found.group(1).strip(),)
+    glossed = name_glossed(question)
+    if glossed:
+        return glossed
     for found in _THE_X_PAPER.finditer(question):
         if len([word for word in fts_words(found.group(1)) if word not in ASKING_WORDS]) >= 2:
             return tuple(part.strip() for part in found.group(1, 3) if part and part.strip())
     return ()
 
 
+_NAME_GLOSSED = re.compile(r"\b([A-Z][\w\-]+) \(([^()]{8,120})\)")  # "how does S3 (segment-level summarization
+# via MCTS) differ", "Rhetor (multi-agent live product demos): what does it do"
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][A-Za-z0-9]*(?:[- ][A-Z][A-Za-z0-9]*){2,3}\b")  # three words or four
+
+
+def name_glossed(question: str) -> tuple[str, str] | None:
+    """A name and the words that gloss it ("S3 (segment-level summarization via MCTS)"), if the question has one."""
+    found = _NAME_GLOSSED.search(question)
+    if found and len([word for word in fts_words(found.group(2)) if word not in ASKING_WORDS]) >= 2:
+        return found.group(1), found.group(2)
+    return None
 
 
 def resolve_named(store: Store, question: str, coined: bool = False) -> Subject | None:
@@ -210,9 +223,13 @@ def resolve_title(store: Store, question: str) -> Subject | None:
     """A stored paper whose title the question quotes or contains, allowing a few typos."""
     for match in _QUOTED.finditer(question):
         quoted = match.group(1) or match.group(2)
-        exact = store.find_by_title_key(title_key(quoted))
-        if exact:
-            paper = store.get_paper(exact[0])
+        key = title_key(quoted)
+        found = store.find_by_title_key(key)
+        if not found and len(key) >= MIN_TITLE_CHARS:  # how only one title begins: "In 'Less Context, Better Agents'"
+            starting = store.find_by_title_start(key)
+            found = starting if len(starting) == 1 else []
+        if found:
+            paper = store.get_paper(found[0])
             return Subject(paper, how="title", mentions=(quoted,))
     key = title_key(question)
     best: tuple[float, str] = (0.0, "")
@@ -292,7 +309,8 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
     """Names a paper goes by: its title's prefix before a colon, and what its abstract says it proposes, as
     (name, kind): kind "title", "abstract", or "defined:<words>" for an acronym the paper spells out."""
     found: list[tuple[str, str]] = []
-    head = paper.title.split(":", 1)[0].strip().rstrip("+*!?") if ":" in paper.title else ""
+    head = re.split(r":|(?<=\?) (?=[A-Z])", paper.title, maxsplit=1)[0] if re.search(r":|\? [A-Z]", paper.title) else ""
+    head = head.strip().rstrip("+*!?")  # "WISE: ...", "Whose Norms? Disentangling ..."
     plain = head.replace(" & ", " ").replace(" ", "-")  # "See & Sniff: Learning Visuo-Olfactory ..."
     if len(head) >= 3 and len(head.split()) <= 4 and _ALIAS_TOKEN.fullmatch(plain) and plain != "&":
         found.append((head, "title"))
@@ -328,13 +346,16 @@ def spelled_out(acronym: str, before: str) -> str:
     return before[start:].strip() if start is not None and at == len(capitals) else ""
 
 
+def _capitalised(alias: str, spans: set[str], kind: str) -> bool:
+    """A title's name no other paper says, written with a capital somewhere ("the Arbiter agent"), not as plain
+    words ("learning physics from video by lifting ...")."""
+    return kind == "title-any" and any(s.lower() == alias.lower() and s != s.lower() for s in spans)
+
+
 def exact_case(alias: str, kind: str) -> bool:
     """Names a question must write as the paper does: short ones (REP), all-caps words (SHIFT; "tt-dac-ps"
     still names TT-DAC-PS), names that are also words in other case (CREDiT, ROManian: kind "...-exact") and
-    plain phrases ("Physics from Video"), unless no other paper says them (kind "title-any": "the Arbiter agent"
-    names "The Arbiter Agent: ...")."""
-    if kind == "title-any":
-        return False
+    plain phrases ("Physics from Video"; see `_capitalised` for one no other paper says)."""
     return (
         len(alias) <= 5
         or (alias.isupper() and is_english(alias.lower()))
@@ -366,7 +387,8 @@ def resolve_alias(store: Store, question: str, current: str | None = None) -> Su
     matches = [
         (alias, paper_id, kind)
         for alias, paper_id, kind in store.find_aliases([span.lower() for span in spans])
-        if (alias in spans or not exact_case(alias, kind)) and not (topic and not is_name(alias))
+        if (alias in spans or not exact_case(alias, kind) or _capitalised(alias, spans, kind))
+        and not (topic and not is_name(alias))
     ]
     if not matches:
         return None

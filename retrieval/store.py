@@ -145,6 +145,13 @@ class Store:
     def find_by_title_key(self, key: str) -> list[str]:
         return [row[0] for row in self._query("SELECT id FROM papers WHERE title_key = ?", (key,))]
 
+    def find_by_title_start(self, key: str, limit: int = 2) -> list[str]:
+        """Papers whose title (as `title_key` has it) begins with the words of `key`."""
+        rows = self._query(
+            "SELECT id FROM papers WHERE title_key >= ? AND title_key < ? LIMIT ?", (key + " ", key + "!", limit)
+        )
+        return [row[0] for row in rows]
+
     def passages_of(self, paper_id: str) -> list[Passage]:
         rows = self._query(
             "SELECT id, paper_id, kind, position, text FROM passages WHERE paper_id = ? ORDER BY id",

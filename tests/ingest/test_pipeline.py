@@ -140,14 +140,19 @@ def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path
         Paper(id="2601.00002", title="See & Sniff: Learning Visuo-Olfactory Representations", abstract="Odors."),
         Paper(id="2601.00003", title="Physics from Video: Learning Dynamics", abstract="We learn dynamics."),
         Paper(id="2601.00004", title="Video Models", abstract="We learn physics from video clips."),
+        Paper(id="2601.00005", title="Whose Norms? Disentangling Cultural Alignment", abstract="Norms differ."),
+        Paper(id="2601.00006", title="Less Context, Better Agents: Efficient Context Engineering", abstract="Less."),
     ]
     for paper in papers:
         store.upsert(paper, make_passages(paper))
     store.write_aliases(list(alias_rows(store)))
     assert resolve(store, "what's the Arbiter agent").paper == papers[0]
+    assert resolve(store, "any work on an arbiter agent for chats?").paper is None  # words, not its name
     assert resolve(store, "whats new about See & Sniff").paper == papers[1]
     assert resolve(store, "what does Physics from Video propose?").paper == papers[2]
     assert resolve(store, "can physics from video be learned?").paper is None
+    assert resolve(store, "Whose Norms? what's that paper about").paper == papers[4]  # a title's question
+    assert resolve(store, "In 'Less Context, Better Agents', what was the best config?").paper == papers[5]
     store.close()
 
 

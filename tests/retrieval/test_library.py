@@ -141,7 +141,7 @@ def test_record_and_store_facets(library: Library, question: str, facet: str, ex
 
 
 def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> None:
-    for question in ("any caveats?", "and the venue?", "key results?"):
+    for question in ("any caveats?", "and the venue?", "key results?", "size of the dataset?"):
         answer = library.ask(question, current="2605.30580")
         assert answer.paper is not None and answer.paper.id == "2605.30580", question
 

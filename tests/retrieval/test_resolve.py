@@ -33,6 +33,9 @@ def test_a_lone_title_word_is_not_taken_for_the_title() -> None:
         ("that CLIP body-scene fusion paper on EMOTIC, what is it studying", ("CLIP body-scene fusion", "EMOTIC")),
         ("Explain the method of the Explainability-Aware Frustum Attack paper",
          ("Explainability-Aware Frustum Attack",)),
+        ("how does S3 (segment-level summarization via MCTS) differ from the usual pipelines",
+         ("S3", "segment-level summarization via MCTS")),  # a name and its gloss
+        ("Rhetor (multi-agent live product demos): what does it do", ("Rhetor", "multi-agent live product demos")),
         ("what is the best model", ()),  # one word: not a description
         ("any papers on the KV-cache compression method?", ()),  # a topic search
         ("is there a paper on the KV-cache compression method?", ()),
