@@ -6,14 +6,17 @@
 Uses only our own labelled 2026-06 questions (by default every set but D, which is kept out for measuring).
 For every question, each sentence of the paper's abstract is one example: positive when it is a labelled
 answer, so a question whose facet the abstract does not state gives only negatives (which is what lets
-compose.STATED_LOGIT tell a stated limitation from a cue word). One L2-regularised logistic regression per
-facet, fitted by gradient descent in numpy. Sentence roles come from the shipped tagger; the similarity
-feature compares each sentence with the question minus its id and the paper's title, as `paperbot ask` does.
+compose.STATED_LOGIT tell a stated limitation from a cue word). Two L2-regularised logistic regressions per
+facet, fitted by Newton's method in numpy: one over retrieval/ranking.py's FEATURES, one that also reads the
+sentence's MiniLM vector (`paperbot ask` and the card have it from the role tagger). Sentence roles and vectors
+come from the shipped tagger; the similarity feature compares each sentence with the question minus its id and
+the paper's title, as `paperbot ask` does.
 
 --check first leaves each set out in turn, trains on the others and prints, for that set's questions, how
 often the answer holds a labelled sentence (or says "not stated" when none is labelled) when the facet and
-paper are known: picking with the cue and position rules of compose.choose, and as `paperbot ask` does
-(compose.find_facet: the ranker's best sentences, the rules for limitations and future work).
+paper are known: picking with the cue and position rules of compose.choose, with the ranker's best sentences
+(compose.find_facet; the rules for limitations and future work), and the same with the ranker that reads the
+vectors, as `paperbot ask` does.
 """
 
 from __future__ import annotations
@@ -50,11 +53,11 @@ from retrieval.roles import RoleTagger  # noqa: E402
 FACETS = tuple(FACET_WORDS)  # the eight facets an abstract answers
 SETS = {  # every labelled set but D, which no model is trained on
     name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
-    for name in "ABCEFGHIJKLMN"
+    for name in "ABCEFGHIJKLMNOPQ"
 }
 MONTH = ROOT.parent / "shared" / "data" / "arxiv" / "daily_cs_2026-06.jsonl"
 L2 = 1.0
-STEPS = 3000
+NEWTON_STEPS = 25
 
 
 @dataclass
@@ -62,9 +65,13 @@ class Question:
     facet: str
     texts: list[str]  # the abstract's sentences
     x: np.ndarray  # one row of FEATURES per sentence
+    v: np.ndarray  # each sentence's MiniLM vector
     stated: bool
     gold: list[int]  # the labelled answer sentences; [] when not stated
     fact: str
+
+    def read(self, vectors: bool) -> np.ndarray:
+        return np.hstack([self.x, self.v]) if vectors else self.x
 
     @property
     def y(self) -> np.ndarray:
@@ -72,21 +79,26 @@ class Question:
 
 
 def fit(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, float]:
-    """Logistic regression with an L2 penalty on the weights (not the bias), by full-batch gradient descent."""
-    w, b = np.zeros(x.shape[1]), 0.0
-    n = len(y)
-    for step in range(STEPS):
-        p = 1 / (1 + np.exp(-(x @ w + b)))
-        lr = 0.5 if step < STEPS // 2 else 0.1
-        w -= lr * ((x.T @ (p - y)) / n + L2 * w / n)
-        b -= lr * float(np.mean(p - y))
-    return w, b
+    """Logistic regression with an L2 penalty on the weights (not the bias), by Newton's method."""
+    xb = np.hstack([x, np.ones((len(y), 1))])
+    penalty = np.full(xb.shape[1], L2)
+    penalty[-1] = 0.0
+    w = np.zeros(xb.shape[1])
+    for _ in range(NEWTON_STEPS):
+        p = 1 / (1 + np.exp(-(xb @ w)))
+        gradient = xb.T @ (p - y) + penalty * w
+        hessian = (xb * (p * (1 - p))[:, None]).T @ xb + np.diag(penalty) + 1e-9 * np.eye(len(w))
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.max(np.abs(step)) < 1e-8:
+            break
+    return w[:-1], float(w[-1])
 
 
 def load(path: Path, titles: dict[str, str], embedder: Embedder, tagger: RoleTagger) -> list[Question]:
     split = path.with_name(path.stem + "_sentences.jsonl")
     sentences = {r["paper"]: r["sentences"] for r in map(json.loads, split.open(encoding="utf-8"))}
-    roles = dict(zip(sentences, tagger.tag(list(sentences.values()), embedder.encode), strict=True))
+    read = dict(zip(sentences, tagger.read(list(sentences.values()), embedder.encode), strict=True))
     found = []
     for item in map(json.loads, path.open(encoding="utf-8")):
         facet, expected = item["facet"], item["expected"]
@@ -97,19 +109,23 @@ def load(path: Path, titles: dict[str, str], embedder: Embedder, tagger: RoleTag
         focus = re.sub(r"\S*\d{4}\.\d{4,5}\S*", " ", focus)
         cands = [Candidate(t, i, "abstract") for i, t in enumerate(texts)]
         sims = similarity_to(focus, cands, embedder.encode)
-        x = features(texts, roles[item["paper"]], sims)
+        roles, vectors = read[item["paper"]]
+        x = features(texts, roles, sims)
         found.append(
-            Question(facet, texts, x, expected["stated"], list(expected["sentences"]), expected.get("fact", ""))
+            Question(
+                facet, texts, x, vectors, expected["stated"], list(expected["sentences"]), expected.get("fact", "")
+            )
         )
     return found
 
 
-def train(questions: list[Question]) -> dict[str, tuple[np.ndarray, float]]:
+def train(questions: list[Question], vectors: bool = False) -> dict[str, tuple[np.ndarray, float]]:
+    """One model per facet, over FEATURES (and then each sentence's vector, with `vectors`)."""
     by_facet: dict[str, list[Question]] = defaultdict(list)
     for question in questions:
         by_facet[question.facet].append(question)
     return {
-        facet: fit(np.vstack([q.x for q in qs]), np.concatenate([q.y for q in qs]))
+        facet: fit(np.vstack([q.read(vectors) for q in qs]), np.concatenate([q.y for q in qs]))
         for facet, qs in sorted(by_facet.items())
     }
 
@@ -124,23 +140,31 @@ def answered(question: Question, picked: list[Candidate]) -> bool:
 
 
 def check(data: dict[str, list[Question]]) -> None:
-    totals = np.zeros(2)
+    totals = np.zeros(3)
     for held, questions in data.items():
-        models = train([q for name, qs in data.items() if name != held for q in qs])
-        right = np.zeros(2)
+        rest = [q for name, qs in data.items() if name != held for q in qs]
+        plain, read = train(rest), train(rest, vectors=True)
+        right = np.zeros(3)
         for q in questions:
-            w, b = models[q.facet]
-            scores = ((q.x @ w + b) * LEARNED_SCALE).tolist()
-            cands = [Candidate(t, i, "abstract") for i, t in enumerate(q.texts)]
-            floor = STATED_LOGIT[q.facet] * LEARNED_SCALE if q.facet in STATED_LOGIT else None
-            ruled = choose(cands, scores, q.facet, floor)
-            ranked = ruled if q.facet in CUE_ONLY_FACETS else top_ranked(cands, scores, q.facet, floor, False)
-            right += [answered(q, ruled), answered(q, ranked)]
+            picks = []
+            for models, vectors in ((plain, False), (read, True)):
+                w, b = models[q.facet]
+                scores = ((q.read(vectors) @ w + b) * LEARNED_SCALE).tolist()
+                cands = [Candidate(t, i, "abstract") for i, t in enumerate(q.texts)]
+                floor = STATED_LOGIT[q.facet] * LEARNED_SCALE if q.facet in STATED_LOGIT else None
+                ruled = choose(cands, scores, q.facet, floor)
+                picks += [
+                    ruled,
+                    ruled if q.facet in CUE_ONLY_FACETS else top_ranked(cands, scores, q.facet, floor, False),
+                ]
+            right += [answered(q, picks[0]), answered(q, picks[1]), answered(q, picks[3])]
         totals += right
-        print(f"{held}: {len(questions)} questions; rules {right[0] / len(questions):.1%}, "
-              f"as asked {right[1] / len(questions):.1%}")  # fmt: skip
+        share = right / len(questions)
+        print(f"{held}: {len(questions)} questions; rules {share[0]:.1%}, ranked {share[1]:.1%}, "
+              f"ranked reading vectors (as asked) {share[2]:.1%}")  # fmt: skip
     n = sum(len(qs) for qs in data.values())
-    print(f"all: {n} questions; rules {totals[0] / n:.1%}, as asked {totals[1] / n:.1%}")
+    print(f"all: {n} questions; rules {totals[0] / n:.1%}, ranked {totals[1] / n:.1%}, "
+          f"ranked reading vectors (as asked) {totals[2] / n:.1%}")  # fmt: skip
 
 
 def main() -> int:
@@ -154,13 +178,14 @@ def main() -> int:
     data = {path.name: load(path, titles, embedder, tagger) for path in args.questions}
     if args.check:
         check(data)
-    trained = {}
-    for facet, (w, b) in train([q for qs in data.values() for q in qs]).items():
-        trained[facet] = {"weights": [round(float(v), 5) for v in w], "bias": round(b, 5)}
-    args.out.write_text(
-        json.dumps({"trained_on": list(data), "features": list(FEATURES), "facets": trained}, indent=1) + "\n",
-        encoding="utf-8",
-    )
+    questions = [q for qs in data.values() for q in qs]
+    stored: dict[str, object] = {"trained_on": list(data), "features": list(FEATURES)}
+    for key, vectors in (("facets", False), ("facets_with_vectors", True)):
+        stored[key] = {
+            facet: {"weights": [round(float(v), 5) for v in w], "bias": round(b, 5)}
+            for facet, (w, b) in train(questions, vectors).items()
+        }
+    args.out.write_text(json.dumps(stored, indent=1) + "\n", encoding="utf-8")
     print(f"{sum(len(qs) for qs in data.values())} questions -> {args.out}")
     return 0
 

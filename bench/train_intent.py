@@ -37,7 +37,7 @@ from retrieval.store import Store  # noqa: E402
 FACETS = tuple(FACET_WORDS)
 SETS = {  # every labelled set but D, which no model is trained on
     name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
-    for name in "ABCEFGHIJKLMN"
+    for name in "ABCEFGHIJKLMNOPQ"
 }
 PHRASINGS = sorted((ROOT / "bench").glob("intents_*.jsonl"))
 L2 = 1.0

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from retrieval.compose import Candidate, Finding, find_facet
+from retrieval.embed import Vectors
 from retrieval.paper import Paper
 from retrieval.search import similar_papers
 from retrieval.store import Store
@@ -40,9 +41,17 @@ class Card:
     similar: tuple[tuple[Paper, float], ...]
 
 
-def build_card(store: Store, paper: Paper, roles: Sequence[str] = (), similar: int = 5, terms: int = 8) -> Card:
+def build_card(
+    store: Store,
+    paper: Paper,
+    roles: Sequence[str] = (),
+    vectors: Vectors | None = None,
+    similar: int = 5,
+    terms: int = 8,
+) -> Card:
+    """`roles` and `vectors`: the abstract sentences' roles and MiniLM vectors (retrieval/roles.py), if read."""
     facets = dict.fromkeys(QUICK_ANSWERS + KEY_FINDINGS)
-    findings = {facet: find_facet(paper, facet, roles=roles) for facet in facets}
+    findings = {facet: find_facet(paper, facet, roles=roles, vectors=vectors) for facet in facets}
     df, n_docs = store.term_df(paper_terms(paper))
     hits = similar_papers(store, paper.id, similar)
     papers = store.get_papers(hit.paper_id for hit in hits)

@@ -81,10 +81,14 @@ def candidates(paper: Paper, facet: str) -> list[Candidate]:
 
 
 def score_candidates(
-    cands: Sequence[Candidate], facet: str, similarity: Vectors, roles: Sequence[str] = ()
+    cands: Sequence[Candidate],
+    facet: str,
+    similarity: Vectors,
+    roles: Sequence[str] = (),
+    vectors: Vectors | None = None,
 ) -> list[float]:
     if all(c.kind == "abstract" for c in cands):
-        learned = learned_scores(facet, [c.text for c in cands], roles, similarity)
+        learned = learned_scores(facet, [c.text for c in cands], roles, similarity, vectors)
         if learned is not None:
             return [score * LEARNED_SCALE for score in learned]
     return hand_scores(cands, facet, similarity, roles)
@@ -221,15 +225,17 @@ def find_facet(
     similarity: Callable[[Sequence[Candidate]], Vectors] | None = None,
     roles: Sequence[str] = (),
     release: bool = False,
+    vectors: Vectors | None = None,
 ) -> Finding:
     """The sentences of `paper` that answer `facet`, ranked by cues, sentence roles (one per abstract
     sentence, from retrieval/roles.py), position and `similarity` to the question (if given). `release`: the
-    question asks whether code or data is out, so a release note answers first."""
+    question asks whether code or data is out, so a release note answers first. `vectors`: the abstract
+    sentences' MiniLM vectors, which the learned ranker reads when given."""
     cands = candidates(paper, facet)
     if not cands:
         return Finding(facet, (), ())
     sims = similarity(cands) if similarity else np.zeros(len(cands), dtype=np.float32)
-    scores = score_candidates(cands, facet, sims, roles)
+    scores = score_candidates(cands, facet, sims, roles, vectors)
     learned = all(c.kind == "abstract" for c in cands) and has_learned(facet)
     floor = STATED_LOGIT[facet] * LEARNED_SCALE if learned and facet in STATED_LOGIT else None
     if learned and facet not in CUE_ONLY_FACETS:
@@ -247,8 +253,10 @@ def answer_from_paper(
     focus: str,
     encode: Callable[[list[str]], Vectors],
     roles: Sequence[str] = (),
+    vectors: Vectors | None = None,
 ) -> Answer:
-    """Answer `facet` of `paper` with its sentences closest to `focus` (the question minus the paper's name)."""
+    """Answer `facet` of `paper` with its sentences closest to `focus` (the question minus the paper's name).
+    `roles` and `vectors`: the abstract sentences' roles and MiniLM vectors (retrieval/roles.py), if read."""
     if facet in METADATA_FACETS:
         text, value = describe(paper, facet)
         source = (_source(paper, 1.0, value, "metadata"),) if value else ()
@@ -256,7 +264,9 @@ def answer_from_paper(
     if not paper.abstract and not paper.summaries:
         return Answer(question, facet, "I have only the title of this paper.", paper, ())
     release = bool(ASKS_RELEASE.search(focus))
-    finding = find_facet(paper, facet, lambda cands: similarity_to(focus, cands, encode), roles, release)
+    finding = find_facet(
+        paper, facet, lambda cands: similarity_to(focus, cands, encode, vectors), roles, release, vectors
+    )
     sources = tuple(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
     )
@@ -309,15 +319,21 @@ def snippet(paper: Paper, query: str) -> str:
     return max(sentences, key=lambda s: len(words & set(fts_words(s))))
 
 
-def similarity_to(focus: str, cands: Sequence[Candidate], encode: Callable[[list[str]], Vectors]) -> Vectors:
-    """Cosine similarity of each candidate to what the question says beyond asking ("...about the loss?").
+def similarity_to(
+    focus: str, cands: Sequence[Candidate], encode: Callable[[list[str]], Vectors], known: Vectors | None = None
+) -> Vectors:
+    """Cosine similarity of each candidate to what the question says beyond asking ("...about the loss?");
+    `known`: the candidates' vectors, when already encoded.
 
     A bare "what is it about?" says nothing to compare with: then all are 0 and cues and position decide.
     """
     if not [word for word in fts_words(focus) if word not in ASKING_WORDS]:
         return np.zeros(len(cands), dtype=np.float32)
+    if known is not None and len(known) == len(cands):
+        similarity: Vectors = known @ encode([focus])[0]
+        return similarity
     vectors = encode([focus, *(c.text for c in cands)])
-    similarity: Vectors = vectors[1:] @ vectors[0]
+    similarity = vectors[1:] @ vectors[0]
     return similarity
 
 

@@ -15,7 +15,7 @@ from retrieval.answer import Answer, cite_line
 from retrieval.card import Card, build_card
 from retrieval.cite import cite
 from retrieval.compose import FACET_WORDS, answer_from_paper, answer_topic, compare, first_sentence, paper_passages
-from retrieval.embed import Embedder
+from retrieval.embed import Embedder, Vectors
 from retrieval.facets import (
     NAMED,
     asks_back,
@@ -96,19 +96,24 @@ class Library:
         self.fetch_missing = fetch_missing
         self.tagger = tagger or RoleTagger()
         self.writer = writer  # when set, paper and topic answers are written by a model from their passages
-        self._roles: dict[str, list[str]] = {}  # paper id -> a role per abstract sentence (a small cache)
+        self._read: dict[str, tuple[list[str], Vectors]] = {}  # paper id -> roles and vectors (a small cache)
         self._roles_lock = threading.Lock()
 
     def roles_of(self, paper: Paper) -> list[str]:
-        """The role of each sentence of the paper's abstract, tagged once per paper and kept for a while."""
+        """The role of each sentence of the paper's abstract (retrieval/roles.py)."""
+        return self.read(paper)[0]
+
+    def read(self, paper: Paper) -> tuple[list[str], Vectors]:
+        """The role and the MiniLM vector of each sentence of the paper's abstract, read once per paper and kept
+        for a while."""
         with self._roles_lock:
-            known = self._roles.get(paper.id)
+            known = self._read.get(paper.id)
         if known is None:
-            known = self.tagger.tag([split_sentences(paper.abstract)], self.embedder.encode)[0]
+            known = self.tagger.read([split_sentences(paper.abstract)], self.embedder.encode)[0]
             with self._roles_lock:
-                if len(self._roles) >= ROLES_KEPT:
-                    self._roles.pop(next(iter(self._roles)))
-                self._roles[paper.id] = known
+                if len(self._read) >= ROLES_KEPT:
+                    self._read.pop(next(iter(self._read)))
+                self._read[paper.id] = known
         return known
 
     def get_paper(self, paper_id: str) -> Paper | None:
@@ -117,7 +122,7 @@ class Library:
     def card(self, paper_id: str) -> Card | None:
         """The paper's page (summary, Quick Answers, Key Findings, key terms, similar papers), if stored."""
         paper = self.get_paper(paper_id)
-        return build_card(self.store, paper, self.roles_of(paper)) if paper else None
+        return build_card(self.store, paper, *self.read(paper)) if paper else None
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         query = clean_question(query)
@@ -150,9 +155,8 @@ class Library:
             if facet in STORE_FACETS:
                 return self.answer_from_store(question, facet, subject.paper, text)
             paper = subject.paper
-            answer = answer_from_paper(
-                question, facet or "about", paper, focus, self.embedder.encode, self.roles_of(paper)
-            )
+            roles, vectors = self.read(paper)
+            answer = answer_from_paper(question, facet or "about", paper, focus, self.embedder.encode, roles, vectors)
             return self.written(answer, paper)
         if subject.missing_id:
             return self.answer_missing(question, facet or "about", subject.missing_id)

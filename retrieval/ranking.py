@@ -4,7 +4,8 @@ Trained by bench/train_facets.py on our own labelled 2026-06 questions (bench/fa
 stored in retrieval/facet_weights.json; without that file (or for a facet it lacks) the hand-set scores
 of retrieval/compose.py are used. Features of a sentence, for one facet: its role (one-hot, from
 retrieval/roles.py), relative position, first / last, the cue of every facet, earlier-work phrasing, a number,
-its length and its similarity to what the question says beyond asking.
+its length and its similarity to what the question says beyond asking; a second model per facet also reads the
+sentence's MiniLM vector, where the caller has it (as `paperbot ask` and the card do).
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.embed import Vectors
+from retrieval.embed import DIM, Vectors
 from retrieval.facets import CUES, EARLIER_WORK, PRIOR_WORK
 from retrieval.roles import LABELS
 
 WEIGHTS = Path(__file__).with_name("facet_weights.json")
+VECTOR_DIMS = DIM  # the second model's extra features: the sentence's MiniLM vector
 CUE_FACETS = tuple(sorted(CUES))
 FEATURES = (
     *(f"role:{label}" for label in LABELS),
@@ -76,17 +78,34 @@ def features(sentences: Sequence[str], roles: Sequence[str], similarity: Vectors
     return np.asarray(rows, dtype=np.float64).reshape(n, len(FEATURES))
 
 
+Model = tuple[np.ndarray, float]  # weights, bias
+
+
 @cache
-def load_weights(path: Path = WEIGHTS) -> dict[str, tuple[np.ndarray, float]]:
+def load_weights(path: Path = WEIGHTS) -> dict[str, Model]:
     """facet -> (weights over FEATURES, bias); empty when the file is missing or written for other features."""
+    return _load(path)[0]
+
+
+@cache
+def load_vector_weights(path: Path = WEIGHTS) -> dict[str, Model]:
+    """facet -> (weights over FEATURES and then the sentence's VECTOR_DIMS MiniLM dimensions, bias)."""
+    return _load(path)[1]
+
+
+def _load(path: Path) -> tuple[dict[str, Model], dict[str, Model]]:
     if not path.is_file():
-        return {}
+        return {}, {}
     data = json.loads(path.read_text(encoding="utf-8"))
     if list(data.get("features", [])) != list(FEATURES):
-        return {}
-    return {
-        facet: (np.asarray(w["weights"], dtype=np.float64), float(w["bias"])) for facet, w in data["facets"].items()
-    }
+        return {}, {}
+
+    def models(key: str, size: int) -> dict[str, Model]:
+        stored = data.get(key, {})
+        found = {f: (np.asarray(w["weights"], dtype=np.float64), float(w["bias"])) for f, w in stored.items()}
+        return {facet: model for facet, model in found.items() if model[0].shape == (size,)}
+
+    return models("facets", len(FEATURES)), models("facets_with_vectors", len(FEATURES) + VECTOR_DIMS)
 
 
 def has_learned(facet: str) -> bool:
@@ -94,12 +113,21 @@ def has_learned(facet: str) -> bool:
 
 
 def learned_scores(
-    facet: str, sentences: Sequence[str], roles: Sequence[str], similarity: Vectors
+    facet: str, sentences: Sequence[str], roles: Sequence[str], similarity: Vectors, vectors: Vectors | None = None
 ) -> list[float] | None:
-    """The model's log-odds that each sentence answers `facet`, or None when no model is trained for it."""
-    model = load_weights().get(facet)
-    if model is None or not sentences:
+    """The model's log-odds that each sentence answers `facet`, or None when no model is trained for it.
+    With `vectors` (each sentence's MiniLM vector, as retrieval/roles.py reads them) the model that also reads
+    them scores; without, the one that does not."""
+    if not sentences:
+        return None
+    x = features(sentences, roles, similarity)
+    read = load_vector_weights().get(facet)
+    if read is not None and vectors is not None and vectors.shape == (len(sentences), VECTOR_DIMS):
+        x, model = np.hstack([x, vectors.astype(np.float64)]), read
+    elif facet in load_weights():
+        model = load_weights()[facet]
+    else:
         return None
     weights, bias = model
-    scores: list[float] = (features(sentences, roles, similarity) @ weights + bias).tolist()
+    scores: list[float] = (x @ weights + bias).tolist()
     return scores

@@ -109,23 +109,29 @@ class RoleTagger:
 
     def tag(self, abstracts: Sequence[Sequence[str]], encode: Encode) -> list[list[str]]:
         """One label from LABELS per sentence; sentences and openings are encoded in a single `encode` call."""
+        return [labels for labels, _ in self.read(abstracts, encode)]
+
+    def read(self, abstracts: Sequence[Sequence[str]], encode: Encode) -> list[tuple[list[str], Array]]:
+        """Per abstract, its labels and its sentences' MiniLM vectors [sentences, dims] (which the facet ranker
+        of retrieval/ranking.py reads too, so they are encoded once)."""
         sentences = [sentence for abstract in abstracts for sentence in abstract]
         if not sentences:
-            return [[] for _ in abstracts]
+            return [([], np.zeros((0, 0), dtype=np.float32)) for _ in abstracts]
         weights = self._load()
         encoded = np.asarray(encode(sentences + [opening(sentence) for sentence in sentences]), dtype=np.float32)
         vectors = np.concatenate([encoded[: len(sentences)], encoded[len(sentences) :]], axis=1)
-        labels: list[list[str]] = []
+        read: list[tuple[list[str], Array]] = []
         start = 0
         for abstract in abstracts:
+            own = vectors[start : start + len(abstract)]
             if abstract:
-                emissions = self.emissions(list(abstract), vectors[start : start + len(abstract)])
+                emissions = self.emissions(list(abstract), own)
                 path = viterbi(emissions, weights["transitions"], weights["start"], weights["end"])
-                labels.append([LABELS[index] for index in path])
+                read.append(([LABELS[index] for index in path], own[:, : encoded.shape[1]]))
             else:
-                labels.append([])
+                read.append(([], own[:, : encoded.shape[1]]))
             start += len(abstract)
-        return labels
+        return read
 
     def emissions(self, sentences: list[str], vectors: Array) -> Array:
         """Per-sentence label scores [sentences, labels] for one abstract, before the CRF layer.

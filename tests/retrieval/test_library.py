@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
-from retrieval.compose import RANKED_SENTENCES, Candidate, choose, find_facet
+from retrieval.compose import RANKED_SENTENCES, Candidate, candidates, choose, find_facet, similarity_to
 from retrieval.facets import detect_facet
 from retrieval.library import Library
 from retrieval.paper import Paper
@@ -352,3 +353,14 @@ def test_a_question_pointing_back_stays_with_the_paper_unless_another_stands_out
     assert follow.paper is not None and follow.paper.id == "2605.30580", follow.text
     other = library.ask("how do they detect ships in radar images with distillation?", current="2605.30580")
     assert other.paper is None or other.paper.id == "2605.30380", other.text
+
+
+def test_an_answer_reuses_the_vectors_the_role_tagger_encoded(library: Library) -> None:
+    """Similarity to the question from the sentence vectors read once per paper, as if encoded again."""
+    paper = library.get_paper("2605.30580")
+    assert paper is not None
+    roles, vectors = library.read(paper)
+    cands = candidates(paper, "method")
+    again = similarity_to("how do they draft tokens", cands, library.embedder.encode)
+    reused = similarity_to("how do they draft tokens", cands, library.embedder.encode, vectors)
+    assert len(roles) == len(cands) and np.allclose(again, reused, atol=1e-5)

@@ -6,7 +6,15 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.ranking import FEATURES, WEIGHTS, features, learned_scores, load_weights
+from retrieval.ranking import (
+    FEATURES,
+    VECTOR_DIMS,
+    WEIGHTS,
+    features,
+    learned_scores,
+    load_vector_weights,
+    load_weights,
+)
 
 SENTENCES = [
     "Large models are slow.",
@@ -21,6 +29,16 @@ def test_shipped_weights_cover_every_abstract_facet() -> None:
     trained = load_weights()
     assert set(trained) >= {"about", "method", "results", "significance", "contributions", "novelty"}
     assert all(weights.shape == (len(FEATURES),) for weights, _ in trained.values())
+
+
+def test_a_second_model_per_facet_reads_the_sentence_vectors_when_given() -> None:
+    assert set(load_vector_weights()) == set(load_weights())
+    assert all(weights.shape == (len(FEATURES) + VECTOR_DIMS,) for weights, _ in load_vector_weights().values())
+    roles, similarity = ["background", "objective", "result", "other"], np.zeros(4, dtype=np.float32)
+    vectors = (np.random.default_rng(0).normal(size=(4, VECTOR_DIMS)) / 20).astype(np.float32)
+    plain = learned_scores("results", SENTENCES, roles, similarity)
+    assert learned_scores("results", SENTENCES, roles, similarity, vectors) != plain
+    assert learned_scores("results", SENTENCES, roles, similarity, vectors[:3]) == plain  # not this abstract's
 
 
 def test_features_have_one_row_per_sentence() -> None:

@@ -90,3 +90,11 @@ def test_viterbi_follows_transitions_over_local_scores() -> None:
     assert viterbi(emissions, free, zeros, zeros) == [0, 1, 0]
     assert viterbi(emissions, no_return, zeros, zeros) == [0, 0, 0]
     assert viterbi(emissions[:1], no_return, zeros, zeros) == [0]
+
+
+def test_reading_gives_the_labels_and_each_sentence_vector(tagger: RoleTagger, embedder: Embedder) -> None:
+    """The facet ranker reads the same vectors the tagger encoded, so an abstract is encoded once."""
+    (labels, vectors), (none, empty) = tagger.read([LONGER, []], embedder.encode)
+    assert labels == tagger.tag([LONGER], embedder.encode)[0] and none == []
+    assert vectors.shape == (len(LONGER), 384) and empty.shape[0] == 0
+    assert np.allclose(vectors, embedder.encode(LONGER), atol=1e-5)
