@@ -6,7 +6,7 @@ model is sure enough to overrule the rule that does (retrieval/library.py, OVERR
 
 DIR must hold the 2026-06 month: each labelled question loses the words that name its paper (an id, a
 title, a name), as `paperbot ask` does before it looks at the wording. Training data, all our own:
-- the labelled 2026-06 question sets A-C and E-N (D is kept out for measuring);
+- the labelled 2026-06 question sets A-C and E-Q (D is kept out for measuring);
 - bench/intents_*.jsonl: phrasings of the eight facets that name no paper.
 One L2-regularised softmax regression over retrieval/intent.py's features, fitted by gradient descent in numpy.
 --check first prints, for each labelled set, the facet accuracy with a model trained without that set (leave
