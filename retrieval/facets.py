@@ -142,7 +142,12 @@ CUES: dict[str, re.Pattern[str]] = {
         r"promising (direction|avenue|path)s?|warrants? further|further (work|research|study|investigation) "
         r"(is|are) (needed|required|warranted)|research (directions|agenda)|roadmap|motivat\w* (further|future)|"
         r"(highlight|underscore|point|pointing)s? (to )?the (urgent |pressing )?need|opportunities for improv\w*|"
-        r"necessary shift)\b",
+        r"necessary shift|open(s|ed|ing)? (up )?(new |a |the )?(new )?(avenues?|routes?|directions?|doors?|paths?|"
+        r"possibilities)|(should|must|could|deserves?|merits?) be (further )?(explored|investigated|studied|examined)"
+        r" further|(warrant|merit|deserve)s? (further|more|future)|future [a-z-]+ (should|must|need|could|can|may|"
+        r"will)|we (also |further |additionally )?plan|left open|(findings|results|work|analysis) calls? for|"
+        r"requires? (more|further) (studies|research|work|investigation)|testable (predictions|hypotheses)|"
+        r"for future (research|work|studies|investigation|exploration|development|policy))\b",
         re.IGNORECASE,
     ),
     "contributions": re.compile(

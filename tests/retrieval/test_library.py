@@ -364,3 +364,22 @@ def test_an_answer_reuses_the_vectors_the_role_tagger_encoded(library: Library) 
     again = similarity_to("how do they draft tokens", cands, library.embedder.encode)
     reused = similarity_to("how do they draft tokens", cands, library.embedder.encode, vectors)
     assert len(roles) == len(cands) and np.allclose(again, reused, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "Tight bounds and multi-agent variants are left open.",
+        "We also plan to release a live demonstration at the conference.",
+        "Our findings open new avenues for harnessing frozen models in low-resource settings.",
+        "The insights should be explored further in program induction.",
+    ],
+)
+def test_future_work_said_in_other_words_is_stated(closing: str) -> None:
+    paper = Paper(
+        id="2601.00001",
+        title="Bounded Search",
+        abstract="Search is costly. We propose a bounded search method. It halves the cost on three tasks. " + closing,
+    )
+    finding = find_facet(paper, "future_work", roles=["background", "objective", "result", "other"])
+    assert finding.text == closing
