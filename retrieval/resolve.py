@@ -347,9 +347,9 @@ def spelled_out(acronym: str, before: str) -> str:
 
 
 def _capitalised(alias: str, spans: set[str], kind: str) -> bool:
-    """A title's name no other paper says, written with a capital somewhere ("the Arbiter agent"), not as plain
-    words ("learning physics from video by lifting ...")."""
-    return kind == "title-any" and any(s.lower() == alias.lower() and s != s.lower() for s in spans)
+    """A title's name no other paper says, written with a capital after its first letter ("the Arbiter agent"),
+    not as plain words ("learning physics from video by lifting ...", "The arbiter agent idea: is it new?")."""
+    return kind == "title-any" and any(s.lower() == alias.lower() and s[1:] != s[1:].lower() for s in spans)
 
 
 def exact_case(alias: str, kind: str) -> bool:

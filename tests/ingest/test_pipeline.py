@@ -148,6 +148,7 @@ def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path
     store.write_aliases(list(alias_rows(store)))
     assert resolve(store, "what's the Arbiter agent").paper == papers[0]
     assert resolve(store, "any work on an arbiter agent for chats?").paper is None  # words, not its name
+    assert resolve(store, "The arbiter agent idea: is it new?").paper is None  # only the sentence's capital
     assert resolve(store, "whats new about See & Sniff").paper == papers[1]
     assert resolve(store, "what does Physics from Video propose?").paper == papers[2]
     assert resolve(store, "can physics from video be learned?").paper is None
