@@ -35,7 +35,7 @@ from retrieval.resolve import resolve  # noqa: E402
 from retrieval.store import Store  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)
-SETS = {  # every labelled set but D, which no model is trained on
+SETS = {  # sets A-Q but D; no model is trained on D, R or S (kept for measuring)
     name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
     for name in "ABCEFGHIJKLMNOPQ"
 }
