@@ -310,9 +310,11 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
     (name, kind): kind "title", "abstract", or "defined:<words>" for an acronym the paper spells out."""
     found: list[tuple[str, str]] = []
     head = re.split(r":|(?<=\?) (?=[A-Z])", paper.title, maxsplit=1)[0] if re.search(r":|\? [A-Z]", paper.title) else ""
-    head = head.strip().rstrip("+*!?")  # "WISE: ...", "Whose Norms? Disentangling ..."
+    asked = head.rstrip().endswith("?")  # "Whose Norms? Disentangling ...": a name only as plain words
+    head = head.strip().rstrip("+*!?")  # "WISE: ..."
     plain = head.replace(" & ", " ").replace(" ", "-")  # "See & Sniff: Learning Visuo-Olfactory ..."
-    if len(head) >= 3 and len(head.split()) <= 4 and _ALIAS_TOKEN.fullmatch(plain) and plain != "&":
+    named = not (asked and is_name(head))  # "Steering LLMs? ...": "any papers on steering LLMs?" is a search
+    if named and len(head) >= 3 and len(head.split()) <= 4 and _ALIAS_TOKEN.fullmatch(plain) and plain != "&":
         found.append((head, "title"))
     for match in _NAMED.finditer(paper.abstract):
         name = match.group(1).rstrip(".-")

@@ -142,6 +142,7 @@ def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path
         Paper(id="2601.00004", title="Video Models", abstract="We learn physics from video clips."),
         Paper(id="2601.00005", title="Whose Norms? Disentangling Cultural Alignment", abstract="Norms differ."),
         Paper(id="2601.00006", title="Less Context, Better Agents: Efficient Context Engineering", abstract="Less."),
+        Paper(id="2601.00007", title="Steering LLMs? Actually, Autoencoders Win", abstract="We compare."),
     ]
     for paper in papers:
         store.upsert(paper, make_passages(paper))
@@ -154,6 +155,7 @@ def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path
     assert resolve(store, "can physics from video be learned?").paper is None
     assert resolve(store, "Whose Norms? what's that paper about").paper == papers[4]  # a title's question
     assert resolve(store, "In 'Less Context, Better Agents', what was the best config?").paper == papers[5]
+    assert resolve(store, "any papers on steering LLMs?").paper is None  # a title's question, but a name's words
     store.close()
 
 
