@@ -97,7 +97,7 @@ class Library:
         self.tagger = tagger or RoleTagger()
         self.writer = writer  # when set, paper and topic answers are written by a model from their passages
         self._read: dict[str, tuple[list[str], Vectors]] = {}  # paper id -> roles and vectors (a small cache)
-        self._roles_lock = threading.Lock()
+        self._read_lock = threading.Lock()
 
     def roles_of(self, paper: Paper) -> list[str]:
         """The role of each sentence of the paper's abstract (retrieval/roles.py)."""
@@ -106,11 +106,11 @@ class Library:
     def read(self, paper: Paper) -> tuple[list[str], Vectors]:
         """The role and the MiniLM vector of each sentence of the paper's abstract, read once per paper and kept
         for a while."""
-        with self._roles_lock:
+        with self._read_lock:
             known = self._read.get(paper.id)
         if known is None:
             known = self.tagger.read([split_sentences(paper.abstract)], self.embedder.encode)[0]
-            with self._roles_lock:
+            with self._read_lock:
                 if len(self._read) >= ROLES_KEPT:
                     self._read.pop(next(iter(self._read)))
                 self._read[paper.id] = known

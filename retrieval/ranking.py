@@ -81,19 +81,19 @@ def features(sentences: Sequence[str], roles: Sequence[str], similarity: Vectors
 Model = tuple[np.ndarray, float]  # weights, bias
 
 
-@cache
 def load_weights(path: Path = WEIGHTS) -> dict[str, Model]:
     """facet -> (weights over FEATURES, bias); empty when the file is missing or written for other features."""
     return _load(path)[0]
 
 
-@cache
 def load_vector_weights(path: Path = WEIGHTS) -> dict[str, Model]:
     """facet -> (weights over FEATURES and then the sentence's VECTOR_DIMS MiniLM dimensions, bias)."""
     return _load(path)[1]
 
 
+@cache
 def _load(path: Path) -> tuple[dict[str, Model], dict[str, Model]]:
+    """Both models of every facet, read from one parse of the weights file."""
     if not path.is_file():
         return {}, {}
     data = json.loads(path.read_text(encoding="utf-8"))

@@ -119,17 +119,18 @@ class RoleTagger:
             return [([], np.zeros((0, 0), dtype=np.float32)) for _ in abstracts]
         weights = self._load()
         encoded = np.asarray(encode(sentences + [opening(sentence) for sentence in sentences]), dtype=np.float32)
-        vectors = np.concatenate([encoded[: len(sentences)], encoded[len(sentences) :]], axis=1)
+        whole = encoded[: len(sentences)]
+        vectors = np.concatenate([whole, encoded[len(sentences) :]], axis=1)
         read: list[tuple[list[str], Array]] = []
         start = 0
         for abstract in abstracts:
-            own = vectors[start : start + len(abstract)]
+            span = slice(start, start + len(abstract))
+            labels: list[str] = []
             if abstract:
-                emissions = self.emissions(list(abstract), own)
+                emissions = self.emissions(list(abstract), vectors[span])
                 path = viterbi(emissions, weights["transitions"], weights["start"], weights["end"])
-                read.append(([LABELS[index] for index in path], own[:, : encoded.shape[1]]))
-            else:
-                read.append(([], own[:, : encoded.shape[1]]))
+                labels = [LABELS[index] for index in path]
+            read.append((labels, whole[span]))
             start += len(abstract)
         return read
 
