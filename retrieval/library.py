@@ -14,7 +14,15 @@ from collections.abc import Callable
 from retrieval.answer import Answer, cite_line
 from retrieval.card import Card, build_card
 from retrieval.cite import cite
-from retrieval.compose import FACET_WORDS, answer_from_paper, answer_topic, compare, first_sentence, paper_passages
+from retrieval.compose import (
+    FACET_WORDS,
+    NEAREST_KIND,
+    answer_from_paper,
+    answer_topic,
+    compare,
+    first_sentence,
+    paper_passages,
+)
 from retrieval.embed import Embedder, Vectors
 from retrieval.facets import (
     NAMED,
@@ -258,8 +266,8 @@ class Library:
         """A paper answer rewritten by the model, if one is configured, from all of the paper's own text."""
         if self.writer is None or answer.facet not in FACET_WORDS:
             return answer
-        if not answer.sources and answer.facet in NEVER_INFERRED:
-            return answer
+        if answer.facet in NEVER_INFERRED and all(source.kind == NEAREST_KIND for source in answer.sources):
+            return answer  # not stated (perhaps with the sentence that comes closest): nothing for a model to say
         return self.writer.improve(answer, paper_passages(paper, answer.facet))
 
     def answer_missing(self, question: str, facet: str, paper_id: str) -> Answer:

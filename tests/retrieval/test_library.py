@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.compose import RANKED_SENTENCES, Candidate, candidates, choose, find_facet, similarity_to
+from retrieval.compose import NEAREST_KIND, RANKED_SENTENCES, Candidate, candidates, choose, find_facet, similarity_to
 from retrieval.facets import detect_facet
 from retrieval.library import Library
 from retrieval.paper import Paper
@@ -215,6 +215,18 @@ def test_contributions_fall_back_to_the_best_sentence_but_limitations_need_a_cue
     )
     assert find_facet(paper, "contributions").stated  # no cue word in the abstract, still answered
     assert not find_facet(paper, "limitations").stated  # "The abstract does not state its limitations."
+
+
+def test_limitations_said_in_other_words_are_shown_as_the_closest_sentence(library: Library) -> None:
+    answer = library.ask("What are the limitations of 2605.30580?")  # no cue word, but a "while ..." caveat
+    assert answer.text.startswith("The abstract does not state its limitations outright.")
+    (closest,) = answer.sources
+    abstract = " ".join(library.get_paper("2605.30580").abstract.split())  # type: ignore[union-attr]
+    assert closest.kind == NEAREST_KIND and closest.passage in answer.text and closest.passage in abstract
+    card = library.card("2605.30580")  # the card keeps to what is stated
+    assert card is not None and card.key_findings[-2].text == "The abstract does not state its limitations."
+    none_close = library.ask("What are the limitations of 2605.30490?")
+    assert none_close.text == "The abstract does not state its limitations." and not none_close.sources
 
 
 def test_a_description_of_another_paper_wins_over_the_conversation(library: Library) -> None:
