@@ -33,7 +33,7 @@ from retrieval.terms import document_frequencies
 log = logging.getLogger(__name__)
 COMMIT_EVERY = 500
 MAX_ALIAS_PAPERS = 3  # a name used by more papers than this is a field's term
-ALIAS_RULES = "14"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
+ALIAS_RULES = "15"  # bumped when paper_aliases changes, so the next ingest rebuilds the names
 _WORDS = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]")
 
 
@@ -138,9 +138,16 @@ def alias_rows(store: Store) -> Iterator[tuple[str, str, str]]:
     for paper in store.all_papers():
         for alias, kind in paper_aliases(paper):
             if kind.startswith("defined:"):  # "Rational Polynomial Camera (RPC)": the field's if others use it
-                if store.phrase_count(kind.removeprefix("defined:"), 2) > 1 or store.phrase_count(alias, 2) > 1:
+                if store.phrase_count(kind.removeprefix("defined:"), 2) > 1:
+                    continue
+                styled = _styled(alias) == [alias]  # counted as written: RISC-V is not RISC
+                if (styled_texts[alias] if styled else store.phrase_count(alias, 2)) > 1:  # RF: radio frequency
                     continue
                 kind = "abstract"
+            elif kind == "spelled":  # "Representation Forcing (RF)": a name in any case if no other paper says it
+                if store.phrase_count(alias, 2) == 1:
+                    yield alias, paper.id, "defined-any"
+                continue
             in_titles = kind == "title"
             if " " not in alias and _styled(alias) == [alias]:
                 used = (styled_titles if in_titles else styled_texts)[alias]

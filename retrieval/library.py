@@ -39,7 +39,16 @@ from retrieval.facets import (
 from retrieval.intent import guess_facet
 from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
-from retrieval.resolve import Subject, description, name_glossed, resolve, resolve_all, resolve_named
+from retrieval.resolve import (
+    Subject,
+    description,
+    name_glossed,
+    namesakes,
+    resolve,
+    resolve_all,
+    resolve_named,
+    title_spans,
+)
 from retrieval.roles import RoleTagger
 from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
 from retrieval.spelling import correct_spelling
@@ -62,6 +71,8 @@ TOPIC_PASSAGES = 5  # search hits a generated topic answer may draw on (the ones
 ROLES_KEPT = 256  # papers whose sentence roles are cached
 STORE_FACETS = frozenset({"cite", "key_terms", "similar", "compare"})
 NEVER_INFERRED = frozenset({"limitations", "future_work"})  # "not stated" here is never handed to a model
+SAYS_PAPER = re.compile(r"\b(paper|study|preprint|article)\b", re.IGNORECASE)
+NAMESAKE_RANKS = 50  # search hits looked through for one of the papers a shared name may mean
 MIN_DESCRIBED_LEAD = 1.5  # fused z lead of a described paper over the next (A-M: no wrong lead above 1.49)
 # How sure retrieval/intent.py must be to overrule the facet a wording rule names. Each of sets I-M with the
 # model trained without it (`bench/train_intent.py --check`): rules first 92.4% right on average, the model
@@ -142,9 +153,9 @@ class Library:
             return Answer(question, "empty", HELP)
         subject = resolve(self.store, text, current)
         if subject.paper is None and not subject.missing_id:
-            subject = resolve_named(self.store, text) or self.searched(text) or subject
-        elif subject.how == "context":  # "UniBrain: what is it?" right after another paper
-            subject = resolve_named(self.store, text, coined=True) or subject
+            subject = resolve_named(self.store, text) or self.namesake(text) or self.searched(text) or subject
+        elif subject.how == "context":  # "UniBrain: what is it?" or "that paper using Serbian ..." after another
+            subject = resolve_named(self.store, text, coined=True) or self.described_other(text, subject) or subject
         if subject.paper is None and not subject.missing_id and current:
             subject = self.asked_back(text, current) or subject
         focus = leave_out(text, subject.mentions)
@@ -172,13 +183,26 @@ class Library:
             return Answer(question, facet or "about", "Which paper do you mean? " + HELP)
         return self.answer_topic(question, text)
 
+    def namesake(self, text: str) -> Subject | None:
+        """The paper meant by a name several papers go by ("BehaviorBench -- what do they contribute?"): the
+        one a search for the whole question ranks first of them, when the question says more than the name."""
+        name, paper_ids = namesakes(self.store, text)
+        if not paper_ids:
+            return None
+        for hit in search(self.store, text, self.embedder.encode_one(text), NAMESAKE_RANKS):
+            if hit.paper_id in paper_ids:
+                paper = self.store.get_paper(hit.paper_id)
+                return Subject(paper, how="alias", mentions=(name, *title_spans(text, paper.title))) if paper else None
+        return None
+
     def searched(self, text: str) -> Subject | None:
         """The paper a question describes in words of its abstract rather than its title ("the McCormick
         relaxation JSAC waveform paper", "how much time did pre-annotation save in the steel microstructure
         paper?"): the best search hit for the whole question or for its describing words, when it is clearly
         ahead of the next."""
         described = description(text)
-        if not described or not is_question(text) or not (detect_facet(text) or "?" in text or name_glossed(text)):
+        asks = detect_facet(text) or "?" in text or name_glossed(text) or SAYS_PAPER.search(text)
+        if not described or not is_question(text) or not asks:  # "whats the idea behind the AOI paper" asks too
             return None
         for query in (text, " ".join(described)):
             hits = search(self.store, query, self.embedder.encode_one(query), 2)
@@ -186,6 +210,12 @@ class Library:
                 paper = self.store.get_paper(hits[0].paper_id)
                 return Subject(paper, how="described", mentions=described) if paper else None
         return None
+
+    def described_other(self, text: str, subject: Subject) -> Subject | None:
+        """Another paper than the conversation's, described as a paper ("that paper using Serbian Latin vs
+        Cyrillic to test SAE labels, what do they ask?"), when a search finds it clearly ahead."""
+        found = self.searched(text) if SAYS_PAPER.search(text) else None
+        return found if found is not None and found.paper != subject.paper else None
 
     def asked_back(self, text: str, current: str) -> Subject | None:
         """The current paper, for a question that opens as one and says more than `is_follow_up` allows of

@@ -48,6 +48,7 @@ def resolve(store: Store, question: str, current: str | None = None) -> Subject:
     if paper is not None:
         known = known_words(f"{paper.title} {paper.abstract}")
         other = described is not None and not described_words(question) <= known  # names another paper
+        other = other or bool(namesakes(store, question)[1])  # "BehaviorBench -- what do they contribute?"
         if not other and is_follow_up(question, fts_words(question), known):
             return Subject(paper, how="context")
     return described or Subject()
@@ -147,14 +148,14 @@ def title_spans(question: str, title: str) -> tuple[str, ...]:
 
 _HEAD = r"(paper|work|study|article|preprint|approach|framework|method|system|model|benchmark|dataset)"
 _THE_X_PAPER = re.compile(
-    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,]+\s+){1,10}?)"
+    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,]+\s+){1,10}?)(?<!future )"
     + _HEAD
     + r"\b(?:\s+(?:on|about|with|for|from|in)\s+([^?,;:]+))?",
     re.IGNORECASE,
 )
 _THE_PAPER_THAT = re.compile(
     r"\b(?:the|that|this) (?:paper|work|study|article|preprint|one) (?:that|which|where|on|about|with|proposing"
-    r"|introducing|using|showing)\s+([^?]+)",
+    r"|introducing|using|showing)\s+([^?,;:]+)",
     re.IGNORECASE,
 )
 
@@ -287,6 +288,8 @@ _NAMED_ACRONYM = re.compile(
     r"\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)"
 )
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")  # "... Self-Consistency (RISC)"
+ANY_CASE = frozenset({"title-any", "defined-any"})  # alias kinds `_capitalised` matches in any capitalisation
+_SPELLED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*){1,3}")  # 2-4 words
 _OWN = re.compile(r"\b(we|our|this (paper|work|study))\b", re.IGNORECASE)
 _ALIAS_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]|[A-Za-z0-9]|&")  # "See & Sniff" is a name
 
@@ -307,7 +310,8 @@ def _is_name_word(word: str) -> bool:
 
 def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
     """Names a paper goes by: its title's prefix before a colon, and what its abstract says it proposes, as
-    (name, kind): kind "title", "abstract", or "defined:<words>" for an acronym the paper spells out."""
+    (name, kind): kind "title", "abstract", "defined:<words>" for an acronym the paper spells out, and "spelled"
+    for those words when they are two to four capitalised ones."""
     found: list[tuple[str, str]] = []
     head = re.split(r":|(?<=\?) (?=[A-Z])", paper.title, maxsplit=1)[0] if re.search(r":|\? [A-Z]", paper.title) else ""
     asked = head.rstrip().endswith("?")  # "Whose Norms? Disentangling ...": a name only as plain words
@@ -329,8 +333,12 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
         name, before = match.group(1), paper.abstract[: match.start()]
         own = _OWN.search(re.split(r"[.!?]\s", before)[-1])  # not "Underwater Image Enhancement (UIE) is ..."
         expansion = spelled_out(name, before)
-        if name not in [a for a, _ in found] and own and expansion:
+        if not (own and expansion):
+            continue
+        if name not in [a for a, _ in found]:
             found.append((name, f"defined:{expansion}"))
+        if _SPELLED.fullmatch(expansion) and expansion not in [a for a, _ in found]:
+            found.append((expansion, "spelled"))  # "we propose Representation Forcing (RF)": these words name it too
     return found
 
 
@@ -349,9 +357,10 @@ def spelled_out(acronym: str, before: str) -> str:
 
 
 def _capitalised(alias: str, spans: set[str], kind: str) -> bool:
-    """A title's name no other paper says, written with a capital after its first letter ("the Arbiter agent"),
-    not as plain words ("learning physics from video by lifting ...", "The arbiter agent idea: is it new?")."""
-    return kind == "title-any" and any(s.lower() == alias.lower() and s[1:] != s[1:].lower() for s in spans)
+    """A title's name no other paper says, or the words a paper spells its acronym out in ("Representation
+    Forcing (RF)"), written with a capital after its first letter ("the Arbiter agent"), not as plain words
+    ("learning physics from video by lifting ...", "The arbiter agent idea: is it new?")."""
+    return kind in ANY_CASE and any(s.lower() == alias.lower() and s[1:] != s[1:].lower() for s in spans)
 
 
 def exact_case(alias: str, kind: str) -> bool:
@@ -368,7 +377,8 @@ def exact_case(alias: str, kind: str) -> bool:
 
 def shared_name(paper_ids: set[str], store: Store, question: str, current: str | None) -> str:
     """Which of the papers that go by one name a question means: the only one, the chat's current paper, or
-    the one whose title and abstract hold more of the question's words; "" when none stands out."""
+    the one whose title and abstract hold more of the question's words; "" when none stands out (the library
+    then lets a search of the question choose, see `namesakes`)."""
     if len(paper_ids) == 1:
         return next(iter(paper_ids))
     if current in paper_ids:
@@ -381,17 +391,41 @@ def shared_name(paper_ids: set[str], store: Store, question: str, current: str |
     return shared[0][1] if len(shared) >= 2 and shared[0][0] > shared[1][0] else ""
 
 
-def resolve_alias(store: Store, question: str, current: str | None = None) -> Subject | None:
-    """A paper named by what it is called ("How does Skill-to-LoRA work?"), when only one paper goes by it."""
+def named_in(store: Store, question: str) -> list[tuple[str, str, str]]:
+    """(alias, paper id, kind) of every paper name the question says, written as that name must be."""
     tokens = _ALIAS_TOKEN.findall(question)
     spans = {" ".join(tokens[i : i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
     topic = is_topic_question(question)  # "any papers on interest entanglement?": words, not a name
-    matches = [
+    return [
         (alias, paper_id, kind)
         for alias, paper_id, kind in store.find_aliases([span.lower() for span in spans])
         if (alias in spans or not exact_case(alias, kind) or _capitalised(alias, spans, kind))
         and not (topic and not is_name(alias))
     ]
+
+
+def _meant(matches: list[tuple[str, str, str]]) -> tuple[str, set[str]]:
+    """The name a question most likely means (the longest; a title's before an abstract's) and its papers."""
+    longest = max(len(alias) for alias, _, _ in matches)
+    best = [m for m in matches if len(m[0]) == longest]
+    titled = [m for m in best if m[2].startswith("title")] or best
+    return titled[0][0], {paper_id for _, paper_id, _ in titled}
+
+
+def namesakes(store: Store, question: str) -> tuple[str, set[str]]:
+    """A name the question says that several papers go by ("BehaviorBench") and those papers, when the
+    question says more than the name; else ("", empty)."""
+    matches = named_in(store, question)
+    if not matches:
+        return "", set()
+    name, paper_ids = _meant(matches)
+    more = described_words(question) - known_words(name)  # "what is APEX?" says nothing more
+    return (name, paper_ids) if len(paper_ids) > 1 and more else ("", set())
+
+
+def resolve_alias(store: Store, question: str, current: str | None = None) -> Subject | None:
+    """A paper named by what it is called ("How does Skill-to-LoRA work?"), when only one paper goes by it."""
+    matches = named_in(store, question)
     if not matches:
         return None
     paper = store.get_paper(current) if current else None
@@ -400,10 +434,8 @@ def resolve_alias(store: Store, question: str, current: str | None = None) -> Su
     ):
         named = tuple(alias for alias, _, _ in matches)  # names the current paper uses: it is still the one meant
         return Subject(paper, how="alias", mentions=(*named, *title_spans(question, paper.title)))
-    longest = max(len(alias) for alias, _, _ in matches)
-    best = [m for m in matches if len(m[0]) == longest]
-    titled = [m for m in best if m[2].startswith("title")] or best
-    alias, paper_id = titled[0][0], shared_name({paper_id for _, paper_id, _ in titled}, store, question, current)
+    alias, paper_ids = _meant(matches)
+    paper_id = shared_name(paper_ids, store, question, current)
     if not paper_id:
         return None  # two papers go by that name and nothing tells them apart: ask by id or title instead
     paper = store.get_paper(paper_id)

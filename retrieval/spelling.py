@@ -16,7 +16,9 @@ from retrieval.facets import ASKING_WORDS
 
 MIN_LENGTH = 5  # shorter words have too many neighbours ("gist" is not "list")
 LONG = 8  # from this length two edits are allowed
-QUESTION_WORDS = frozenset("what whats which about does they their paper abstract work".split())
+QUESTION_WORDS = frozenset(
+    "what whats which about does they their paper abstract work study method framework benchmark dataset".split()
+)  # and nouns that end a description ("the ... benchmrk"); not "model", which "modal" is one edit from
 TARGETS = ASKING_WORDS | QUESTION_WORDS
 _WORD = re.compile(r"\b[A-Za-z][a-z]+\b")
 

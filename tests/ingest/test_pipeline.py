@@ -9,6 +9,7 @@ import faiss
 
 from ingest.pipeline import alias_rows, ingest
 from retrieval.embed import Embedder
+from retrieval.library import Library
 from retrieval.paper import Paper
 from retrieval.passages import make_passages
 from retrieval.resolve import resolve
@@ -159,6 +160,36 @@ def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path
     store.close()
 
 
+def test_a_name_two_papers_go_by_is_told_apart_by_the_words_around_it(tmp_path: Path, embedder: Embedder) -> None:
+    """Two papers called APEX: the question's other words choose (a search among the two); a bare "what is
+    APEX?" chooses neither, and in a chat about one of them the name means that one."""
+    source = write_jsonl(
+        tmp_path / "apex.jsonl",
+        [
+            record(
+                "2601.00001",
+                "APEX: Automated Prompt Engineering Expert",
+                "Evolutionary algorithms optimise prompts. We select the data that the prompt search uses.",
+            ),
+            record(
+                "2601.00002",
+                "APEX: Adaptive Principle Extraction",
+                "Agents keep evolutionary principles from feedback in long production runs; a prompt holds them.",
+            ),
+        ],
+    )
+    store = Store.open_writable(tmp_path / "home")
+    ingest(store, [source], Settings(), embedder.encode)
+    question = "what makes APEX different from other evolutionary prompt optimizers"  # as many words in each
+    assert resolve(store, question).paper is None  # the store alone cannot tell
+    library = Library(store, embedder)
+    answer = library.ask(question)
+    assert answer.paper is not None and answer.paper.id == "2601.00001"
+    assert library.ask("What is APEX?").paper is None
+    assert resolve(store, "and APEX?", current="2601.00002").paper.id == "2601.00002"  # type: ignore[union-attr]
+    store.close()
+
+
 def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) -> None:
     """An acronym the paper defines for its own method names it. A field's acronym (one others use too) is no
     name; a styled word ("ROManian") written as a plain word, or a name the current paper also uses, does not
@@ -184,13 +215,21 @@ def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) 
         Paper(id="2601.00005", title="Nowcasting", abstract="In this work, we introduce $\\textbf{FREUD}$, a flow."),
         Paper(id="2601.00006", title="Satellites", abstract="We render with Rational Polynomial Camera (RPC) models."),
         Paper(id="2601.00007", title="Epipolar", abstract="Features under the RPC camera model."),
+        Paper(id="2601.00008", title="Cores", abstract="We verify RISC-V cores and their RF front ends."),
+        Paper(
+            id="2601.00009",
+            title="Representation Forcing for Unified Models",
+            abstract="A VAE is a bottleneck. In this paper, we propose Representation Forcing (RF), a technique.",
+        ),
     ]
     for paper in papers:
         store.upsert(paper, make_passages(paper))
     store.write_aliases(list(alias_rows(store)))
     names = {alias for alias, _, _ in alias_rows(store)}
-    assert {"RISC", "ROMPAR", "TT-DAC-PS", "FREUD"} <= names and not {"UIE", "RPC"} & names  # RPC: others use it
-    assert resolve(store, "How is RISC different from majority voting?").paper == papers[0]
+    assert {"RISC", "ROMPAR", "TT-DAC-PS", "FREUD"} <= names and not {"UIE", "RPC"} & names  # others use them
+    assert resolve(store, "How is RISC different from majority voting?").paper == papers[0]  # RISC-V is not RISC
+    assert resolve(store, "Explain Representation Forcing").paper == papers[-1]  # the words it spells RF out in
+    assert resolve(store, "is representation forcing a thing?").paper is None  # only as a name
     assert resolve(store, "what's new in tt-dac-ps compared with td3").paper == papers[3]
     assert resolve(store, "what does the Romanian speech paper contribute?").how != "alias"
     assert resolve(store, "and how does ROMPAR compare?", current="2601.00004").paper == papers[3]

@@ -236,6 +236,15 @@ def test_a_description_of_another_paper_wins_over_the_conversation(library: Libr
     assert other.paper is not None and other.paper.id == "2605.30490"
 
 
+def test_a_paper_described_as_a_paper_is_answered_wherever_the_chat_is(library: Library) -> None:
+    idea = library.ask("whats the idea behind the map-elites shooter map generation paper")  # no "?"
+    assert idea.paper is not None and idea.paper.id == "2605.30570"
+    other = library.ask("the paper on mislabelled benchmark items, what do they find", current="2605.30568")
+    assert other.paper is not None and other.paper.id == "2605.30504" and other.facet == "results"
+    same = library.ask("the paper that audits benchmarks with item response theory, what did they find")
+    assert same.paper is not None and same.paper.id == "2605.30504" and same.facet == "results"  # asks after ","
+
+
 def test_a_position_paper_states_no_results_but_an_empirical_one_does(library: Library) -> None:
     roles = ["background", "objective", "other", "other"]
     position = Paper(

@@ -36,6 +36,9 @@ def test_a_lone_title_word_is_not_taken_for_the_title() -> None:
         ("how does S3 (segment-level summarization via MCTS) differ from the usual pipelines",
          ("S3", "segment-level summarization via MCTS")),  # a name and its gloss
         ("Rhetor (multi-agent live product demos): what does it do", ("Rhetor", "multi-agent live product demos")),
+        ("in the paper about machines that refuse requests, what should be pursued next",
+         ("machines that refuse requests",)),  # the description ends where the asking starts
+        ("what does the pairwise reference alignment note leave for future work", ()),  # "future work" is no paper
         ("what is the best model", ()),  # one word: not a description
         ("any papers on the KV-cache compression method?", ()),  # a topic search
         ("is there a paper on the KV-cache compression method?", ()),
