@@ -75,6 +75,8 @@ def test_a_question_about_one_paper_is_not_a_search_for_papers(question: str, to
         ("When Summaries Distort Decisions - explain", "When Summaries Distort Decisions - explain"),  # a title
         ("what about summaries", "what about summaries"),  # the plural of an English word
         ("Ok. Limitatons?", "Ok. limitations?"),  # a sentence's first word is not a name
+        ("what's in the chart benchmrk paper", "what's in the chart benchmark paper"),  # a description's noun
+        ("any papers on cross-modal retrieval?", "any papers on cross-modal retrieval?"),  # not "cross-model"
     ],
 )
 def test_misspelt_asking_words_are_corrected_and_nothing_else(text: str, expected: str) -> None:
