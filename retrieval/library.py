@@ -11,7 +11,7 @@ import re
 import threading
 from collections.abc import Callable
 
-from retrieval.answer import Answer, cite_line
+from retrieval.answer import Answer, cite_line, label
 from retrieval.card import Card, build_card
 from retrieval.cite import cite
 from retrieval.compose import (
@@ -41,6 +41,7 @@ from retrieval.paper import Paper, normalise_id
 from retrieval.passages import split_sentences
 from retrieval.resolve import (
     Subject,
+    described_words,
     description,
     name_glossed,
     namesakes,
@@ -179,6 +180,9 @@ class Library:
             return self.written(answer, paper)
         if subject.missing_id:
             return self.answer_missing(question, facet or "about", subject.missing_id)
+        name, paper_ids = namesakes(self.store, text)
+        if paper_ids:
+            return self.which_namesake(question, facet or "about", name, paper_ids)
         if is_follow_up(text, fts_words(text)):
             return Answer(question, facet or "about", "Which paper do you mean? " + HELP)
         return self.answer_topic(question, text)
@@ -187,13 +191,20 @@ class Library:
         """The paper meant by a name several papers go by ("BehaviorBench -- what do they contribute?"): the
         one a search for the whole question ranks first of them, when the question says more than the name."""
         name, paper_ids = namesakes(self.store, text)
-        if not paper_ids:
+        if not paper_ids or not described_words(text) - known_words(name):  # "what is APEX?" says no more
             return None
         for hit in search(self.store, text, self.embedder.encode_one(text), NAMESAKE_RANKS):
             if hit.paper_id in paper_ids:
                 paper = self.store.get_paper(hit.paper_id)
                 return Subject(paper, how="alias", mentions=(name, *title_spans(text, paper.title))) if paper else None
         return None
+
+    def which_namesake(self, question: str, facet: str, name: str, paper_ids: set[str]) -> Answer:
+        """Asked back: the papers a name means, when nothing in the question tells which ("What is APEX?")."""
+        papers = sorted(self.store.get_papers(paper_ids).values(), key=lambda paper: paper.id)
+        rows = [f"{n}. {paper.title} ({label(paper)})" for n, paper in enumerate(papers, 1)]
+        text = f"{len(rows)} papers in my library go by {name}:\n" + "\n".join(rows)
+        return Answer(question, facet, text + "\nWhich one do you mean? Ask again with its id or title.")
 
     def searched(self, text: str) -> Subject | None:
         """The paper a question describes in words of its abstract rather than its title ("the McCormick

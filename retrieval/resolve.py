@@ -413,14 +413,12 @@ def _meant(matches: list[tuple[str, str, str]]) -> tuple[str, set[str]]:
 
 
 def namesakes(store: Store, question: str) -> tuple[str, set[str]]:
-    """A name the question says that several papers go by ("BehaviorBench") and those papers, when the
-    question says more than the name; else ("", empty)."""
+    """A name the question says that several papers go by ("BehaviorBench") and those papers; else ("", empty)."""
     matches = named_in(store, question)
     if not matches:
         return "", set()
     name, paper_ids = _meant(matches)
-    more = described_words(question) - known_words(name)  # "what is APEX?" says nothing more
-    return (name, paper_ids) if len(paper_ids) > 1 and more else ("", set())
+    return (name, paper_ids) if len(paper_ids) > 1 else ("", set())
 
 
 def resolve_alias(store: Store, question: str, current: str | None = None) -> Subject | None:
