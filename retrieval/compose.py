@@ -51,9 +51,9 @@ MIN_SENTENCES_FROM = 5
 STATED_LOGIT = {"limitations": -1.0, "future_work": -1.0, "results": -1.0}
 # When an abstract states no limitation (future work) in so many words, a question about them is told so and
 # shown the sentence the ranker scores highest, if it scores at least this: often a caveat said in other words
-# ("performance degrades under domain shift"). On sets A-R this finds the labelled sentence for 40 of the 67
-# limitation questions and 29 of the 36 future-work questions the cues answered "not stated", and shows a
-# sentence for 57 of 292 (45 of 312) whose labellers found none; each answer still says "does not state".
+# ("performance degrades under domain shift"). On sets A-R (asked as `paperbot ask` does, at 5144fde) it shows
+# the labelled sentence for 37 limitation and 28 future-work questions of the 67 and 36 the cues alone had
+# answered "not stated", and a sentence for 58 (55) whose labellers found none; each still says "does not state".
 NEAREST_LOGIT = {"limitations": -1.5, "future_work": -2.0}
 NEAREST_KIND = "abstract:nearest"  # the Source kind of such a sentence: from the abstract, not claimed to state it
 FACET_WORDS = {  # how "The abstract does not state its ..." names a facet
