@@ -37,7 +37,8 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time|of)\b|\b(new|novel)\s*\?"
      r"|\bwhat gaps? (does|do|did) (it|they|this|the \w+) (fill|close|address)\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
-    ("date", r"\bwhen (was|were|did|is)\b|\b(publication|submission|release) date\b|\bwhich version\b"
+    ("date", r"\bwhen (was|were|did)\b|\bwhen is (it|this|that|the paper) (from|out|dated)\b"
+     r"|\b(publication|submission|release) date\b|\bwhich version\b"
      r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b|\bdated?\b"),
     ("comment", r"\bcomments?\b|\bvenues?\b|\baccepted\b|\bwhere (was|is|were)\b.*\b(published|presented|appear)"
      r"|\bpublished (in|at)\b|\bconference\b|\bjournal\b|\bhow many pages\b|\bpeer.?review"),

@@ -33,6 +33,7 @@ class Subject:
     missing_id: str = ""
     how: str = ""  # "id", "title", "alias", "described", "named", "context" or ""
     mentions: tuple[str, ...] = ()  # the text that named the paper, so it can be left out of the question
+    runner_up: Paper | None = None  # a described paper's close second, named in the answer in case it was meant
 
 
 def resolve(store: Store, question: str, current: str | None = None) -> Subject:

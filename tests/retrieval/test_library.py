@@ -9,6 +9,7 @@ from retrieval.compose import NEAREST_KIND, RANKED_SENTENCES, Candidate, candida
 from retrieval.facets import detect_facet
 from retrieval.library import Library
 from retrieval.paper import Paper
+from retrieval.search import Hit
 
 
 @pytest.mark.parametrize(
@@ -169,6 +170,8 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("did it work", "results"),
         ("how did LLMs do on it", "results"),
         ("date on this one?", "date"),
+        ("when is it from?", "date"),
+        ("when is its ranking not reliable", ""),  # "when" without a date: no rule, the model decides
         ("where do they go from here", "future_work"),
         ("is SafeRun the first to do deterministic llm planning?", "novelty"),
         ("SafeRun LLM running planning: contributions?", "contributions"),
@@ -243,6 +246,24 @@ def test_a_paper_described_as_a_paper_is_answered_wherever_the_chat_is(library: 
     assert other.paper is not None and other.paper.id == "2605.30504" and other.facet == "results"
     same = library.ask("the paper that audits benchmarks with item response theory, what did they find")
     assert same.paper is not None and same.paper.id == "2605.30504" and same.facet == "results"  # asks after ","
+
+
+@pytest.mark.parametrize(("second", "taken"), [(4.4, True), (4.6, False)])
+def test_a_paper_said_to_be_a_paper_is_taken_from_a_close_search_with_the_runner_up_named(
+    library: Library, monkeypatch: pytest.MonkeyPatch, second: float, taken: bool
+) -> None:
+    hits = [Hit("2605.30504", 5.0, ""), Hit("2605.30570", second, "")]
+    monkeypatch.setattr("retrieval.library.search", lambda *args: hits)
+    question = "the paper on auditing benchmarks, why does it matter"
+    answer = library.ask(question)
+    if taken:  # a lead of 0.6: the first is meant, and the second named in case it was
+        assert answer.paper is not None and answer.paper.id == "2605.30504" and answer.facet == "significance"
+        assert answer.text.startswith("Taking you to mean") and "arXiv:2605.30570" in answer.text
+    else:  # 0.4: too close to call, listed
+        assert answer.paper is None
+    assert library.ask(question.replace("paper", "work")).paper is None  # not said to be a paper: needs 1.5
+    mid_chat = library.ask(question, current="2605.30580").paper  # mid-chat, another paper needs a lead of 1.5
+    assert mid_chat is None or mid_chat.id != "2605.30504"
 
 
 def test_a_position_paper_states_no_results_but_an_empirical_one_does(library: Library) -> None:
