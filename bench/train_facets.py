@@ -3,7 +3,7 @@
 
     .venv/bin/python bench/train_facets.py [--check] [--questions bench/facets_2026-06.jsonl ...] [--out FILE]
 
-Uses only our own labelled 2026-06 questions (by default sets A-S but D; D is kept out for measuring).
+Uses only our own labelled 2026-06 questions (by default sets A-U but D; D is kept out for measuring).
 For every question, each sentence of the paper's abstract is one example: positive when it is a labelled
 answer, so a question whose facet the abstract does not state gives only negatives (which is what lets
 compose.STATED_LOGIT tell a stated limitation from a cue word). Two L2-regularised logistic regressions per
@@ -51,9 +51,9 @@ from retrieval.ranking import FEATURES, WEIGHTS, features  # noqa: E402
 from retrieval.roles import RoleTagger  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)  # the eight facets an abstract answers
-SETS = {  # sets A-S but D; no model is trained on D (kept for measuring)
+SETS = {  # sets A-U but D; no model is trained on D (kept for measuring)
     name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
-    for name in "ABCEFGHIJKLMNOPQRS"
+    for name in "ABCEFGHIJKLMNOPQRSTU"
 }
 MONTH = ROOT.parent / "shared" / "data" / "arxiv" / "daily_cs_2026-06.jsonl"
 L2 = 1.0

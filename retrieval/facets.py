@@ -7,6 +7,8 @@ import re
 # Checked in order; the first rule whose pattern matches names the facet.
 _RULES: tuple[tuple[str, str], ...] = (
     ("cite", r"\b(cite|citation|bibtex|bib entry|reference entry)\b"),
+    ("novelty", r"\b(differ\w*|distinct|set apart|stand out) (from|to|against) (the )?(related|prior|previous|earlier"
+     r"|existing) (work|papers?|methods?|approaches)\b"),  # before "related work" asks for similar papers
     ("similar", r"\bsimilar (papers?|work|ones?|to)\b|\b(papers?|work) similar\b|\brelated (papers?|work)\b"
      r"|\bpapers? like\b|\blike this( one)?\b"),
     ("authors", r"\bwho (wrote|are the authors|authored|built|made|created|developed|did)\b|\bwho('s| is| are) behind\b"

@@ -171,6 +171,8 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("how did LLMs do on it", "results"),
         ("date on this one?", "date"),
         ("when is it from?", "date"),
+        ("How does it differ from related work?", "novelty"),  # not a request for related papers
+        ("any related work?", "similar"),
         ("when is its ranking not reliable", ""),  # "when" without a date: no rule, the model decides
         ("where do they go from here", "future_work"),
         ("is SafeRun the first to do deterministic llm planning?", "novelty"),
