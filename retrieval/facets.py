@@ -144,7 +144,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"pav(e|es|ing) the way|a path (toward|towards|to)|next steps?|we call for|call for (more|further|new)|"
         r"promising (direction|avenue|path)s?|warrants? further|further (work|research|study|investigation) "
         r"(is|are) (needed|required|warranted)|research (directions|agenda)|roadmap|motivat\w* (further|future)|"
-        r"(highlight|underscore|point|pointing)s? (to )?the (urgent |pressing )?need|opportunities for improv\w*|"
+        r"(highlight|underscore|point)(s|ing)? (to )?the (urgent |pressing )?need|opportunities for improv\w*|"
         r"necessary shift|open(s|ed|ing)? (up )?(new |a |the )?(new )?(avenues?|routes?|directions?|doors?|paths?|"
         r"possibilities)|(should|must|could|deserves?|merits?) be (further )?(explored|investigated|studied|examined)"
         r" further|(warrant|merit|deserve)s? (further|more|future)|future [a-z-]+ (should|must|need|could|can|may|"
@@ -261,7 +261,8 @@ _DEFINITE = re.compile(  # "the X paper", "that paper", not "the study of X"
     r"\b(the|that|this)\s+(?:[^\s?]+\s+){0,12}?(paper|study|article|preprint)\b(?!s)(?!\s+of\b)", re.I
 )
 _SEARCHING = re.compile(  # "find me ...", not "what did they find"
-    r"\b((?<!they )(?<!authors )(?<!did )find|search|show me|looking for|look for|papers)\b|\b(is|are) there\b", re.I
+    r"\b((?<!they )(?<!authors )(?<!did )find|search(?! paper)|show me|looking for|look for|papers)\b|\b(is|are) there\b",
+    re.I,
 )
 
 

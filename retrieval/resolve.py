@@ -147,12 +147,15 @@ def title_spans(question: str, title: str) -> tuple[str, ...]:
     return tuple(spans)
 
 
-_HEAD = r"(paper|work|study|article|preprint|approach|framework|method|system|model|benchmark|dataset)"
+_HEAD = r"(paper|work|study|article|preprint|survey|review|approach|framework|method|system|model|benchmark|dataset|authors)"
 _THE_X_PAPER = re.compile(
     r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,]+\s+){1,10}?)(?<!future )"
     + _HEAD
     + r"\b(?:\s+(?:on|about|with|for|from|in)\s+([^?,;:]+))?",
     re.IGNORECASE,
+)
+_X_PAPER_OPENS = re.compile(  # "Fox hallucination decoding paper - what's the new insight"
+    r"^\W*((?:[\w\-'.&+]+\s+){2,8}?)(?:paper|study|survey|preprint)\s*[-–—:,]", re.IGNORECASE
 )
 _THE_PAPER_THAT = re.compile(
     r"\b(?:the|that|this) (?:paper|work|study|article|preprint|one) (?:that|which|where|on|about|with|proposing"
@@ -176,6 +179,9 @@ def description(question: str) -> tuple[str, ...]:
     for found in _THE_X_PAPER.finditer(question):
         if len([word for word in fts_words(found.group(1)) if word not in ASKING_WORDS]) >= 2:
             return tuple(part.strip() for part in found.group(1, 3) if part and part.strip())
+    found = _X_PAPER_OPENS.search(question)
+    if found and len([word for word in fts_words(found.group(1)) if word not in ASKING_WORDS]) >= 2:
+        return (found.group(1).strip(),)
     return ()
 
 

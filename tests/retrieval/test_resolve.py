@@ -40,6 +40,12 @@ def test_a_lone_title_word_is_not_taken_for_the_title() -> None:
          ("machines that refuse requests",)),  # the description ends where the asking starts
         ("what does the pairwise reference alignment note leave for future work", ()),  # "future work" is no paper
         ("what is the best model", ()),  # one word: not a description
+        ("Fox hallucination decoding paper - what's the new insight", ("Fox hallucination decoding",)),  # no "the"
+        ("the interactive video world modeling survey - what does it cover", ("interactive video world modeling",)),
+        ("what do the subliminal learning LoRA authors leave open", ("subliminal learning LoRA",)),
+        ("in the spin-crossover meta-learning search paper, how do they calibrate",
+         ("spin-crossover meta-learning search",)),  # "search" names the paper's subject, not a search
+        ("great paper, what is it", ()),  # one word before "paper"
         ("any papers on the KV-cache compression method?", ()),  # a topic search
         ("is there a paper on the KV-cache compression method?", ()),
     ],
@@ -58,6 +64,8 @@ def test_a_paper_described_in_words_is_recognised(question: str, expected: tuple
         ("list the contributions of the Plan, Watch, Recover paper", False),
         ("any recent work on the study of protein folding?", True),  # "the study of": no one paper
         ("what did they find in the activation-based active learning paper", False),  # "find": what they found
+        ("in the meta-learning search paper, how do they calibrate", False),
+        ("search for papers on meta-learning", True),
     ],
 )
 def test_a_question_about_one_paper_is_not_a_search_for_papers(question: str, topic: bool) -> None:
