@@ -261,7 +261,8 @@ _DEFINITE = re.compile(  # "the X paper", "that paper", not "the study of X"
     r"\b(the|that|this)\s+(?:[^\s?]+\s+){0,12}?(paper|study|article|preprint)\b(?!s)(?!\s+of\b)", re.I
 )
 _SEARCHING = re.compile(  # "find me ...", not "what did they find"
-    r"\b((?<!they )(?<!authors )(?<!did )find|search(?! paper)|show me|looking for|look for|papers)\b|\b(is|are) there\b",
+    r"\b((?<!they )(?<!authors )(?<!did )find|search(?! paper)|show me|looking for|look for|papers)\b"
+    r"|\b(is|are) there\b",
     re.I,
 )
 

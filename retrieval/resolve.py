@@ -147,7 +147,10 @@ def title_spans(question: str, title: str) -> tuple[str, ...]:
     return tuple(spans)
 
 
-_HEAD = r"(paper|work|study|article|preprint|survey|review|approach|framework|method|system|model|benchmark|dataset|authors)"
+_HEAD = (
+    r"(paper|work|study|article|preprint|survey|review|approach|framework|method|system|model|benchmark|dataset"
+    r"|authors)"
+)
 _THE_X_PAPER = re.compile(
     r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,]+\s+){1,10}?)(?<!future )"
     + _HEAD
