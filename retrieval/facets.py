@@ -53,7 +53,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("contributions", r"\bcontrib|\bwhat('?s| is| are)? in (it|them|there|their|the|this|that)\b"
      r"|\bwhat (exactly )?(do|does|did) .{0,80}\b(provide|offer|deliver|release|bring"
      r"|add|put out)\b|\b(code|data|dataset|weights|models?|benchmark)( \w+)? (out|public|available|released)\b"
-     r"|\b(did|do|does) .{0,40}\b(release|open.?source)"),
+     r"|\b(did|do|does) .{0,40}\b(release|open.?source)|\bwhere (can|do|could) (i|we|you|one) (get|find|grab"
+     r"|download|access)\b"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
      r"|\bwhy('s| is| was| are| would| should) (it|this|that|such|anyone|we|people|they)\b"
      r"|\bso what\b|\bwho (cares|benefits|would use)\b|\bwhy (care|bother)\b|\bworth (it|reading|caring)\b"
@@ -231,7 +232,9 @@ RELEASE_NOTE = re.compile(
     re.IGNORECASE,
 )
 ASKS_RELEASE = re.compile(
-    r"\b(code|github|repo|repository|open.?sourced?|weights|checkpoints?|download|available|released?)\b", re.I
+    r"\b(code|github|repo|repository|open.?sourced?|weights|checkpoints?|download|available|released?)\b"
+    r"|\bwhere (can|do|could) (i|we|you|one) (get|find|grab|access|try)\b",
+    re.I,
 )
 RELEASE_NOTE_CHARS = 160  # longer sentences say more than where the code is
 RELEASE_FACETS = frozenset({"contributions", "future_work"})
