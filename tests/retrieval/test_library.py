@@ -269,6 +269,21 @@ def test_a_paper_said_to_be_a_paper_is_taken_from_a_close_search_with_the_runner
     assert mid_chat is None or mid_chat.id != "2605.30504"
 
 
+@pytest.mark.parametrize(("second", "taken"), [(3.5, True), (4.5, False)])
+def test_a_question_to_the_authors_of_a_paper_it_does_not_name_takes_a_far_ahead_search_hit(
+    library: Library, monkeypatch: pytest.MonkeyPatch, second: float, taken: bool
+) -> None:
+    hits = [Hit("2605.30504", 6.0, ""), Hit("2605.30570", second, "")]
+    monkeypatch.setattr("retrieval.library.search", lambda *args: hits)
+    answer = library.ask("frozen benchmark labels with silently propagated errors - do they mention any downsides?")
+    if taken:  # a lead of 2.5: their paper
+        assert answer.paper is not None and answer.paper.id == "2605.30504" and answer.facet == "limitations"
+    else:  # 1.5: a search
+        assert answer.paper is None and answer.facet == "search"
+    topic = library.ask("frozen benchmark labels with silently propagated errors, any downsides?")  # asks no one
+    assert topic.paper is None and topic.facet == "search"
+
+
 def test_a_position_paper_states_no_results_but_an_empirical_one_does(library: Library) -> None:
     roles = ["background", "objective", "other", "other"]
     position = Paper(
