@@ -194,7 +194,7 @@ class Library:
             facet = detect_facet(text, skip="compare")
         if subject.paper is not None:
             if facet in STORE_FACETS:
-                return self.answer_from_store(question, facet, subject.paper, text)
+                return self.taken_to_be(self.answer_from_store(question, facet, subject.paper, text), subject.runner_up)
             paper = subject.paper
             roles, vectors = self.read(paper)
             answer = answer_from_paper(question, facet or "about", paper, focus, self.embedder.encode, roles, vectors)

@@ -262,6 +262,8 @@ def test_a_paper_said_to_be_a_paper_is_taken_from_a_close_search_with_the_runner
     if taken:  # a lead of 0.6: the first is meant, and the second named in case it was
         assert answer.paper is not None and answer.paper.id == "2605.30504" and answer.facet == "significance"
         assert answer.text.startswith("Taking you to mean") and "arXiv:2605.30570" in answer.text
+        cited = library.ask("the paper on auditing benchmarks, how do I cite it")  # answered from the store
+        assert cited.facet == "cite" and cited.text.startswith("Taking you to mean") and "@" in cited.text
     else:  # 0.4: too close to call, listed
         assert answer.paper is None
     assert library.ask(question.replace("paper", "work")).paper is None  # not said to be a paper: needs 1.5
