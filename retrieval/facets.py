@@ -39,7 +39,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time|of)\b|\b(new|novel)\s*\?"
      r"|\bwhat gaps? (does|do|did) (it|they|this|the \w+) (fill|close|address)\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
-    ("date", r"\bwhen (was|were|did)\b|\bwhen is (it|this|that|the paper) (from|out|dated)\b"
+    ("date", r"\bwhen (was|were|did)\b|\bwhen is (it|this|that|the paper) (from|out|dated|published)\b"
      r"|\b(publication|submission|release) date\b|\bwhich version\b"
      r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b|\bdated?\b"),
     ("comment", r"\bcomments?\b|\bvenues?\b|\baccepted\b|\bwhere (was|is|were)\b.*\b(published|presented|appear)"
@@ -54,7 +54,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bwhat (exactly )?(do|does|did) .{0,80}\b(provide|offer|deliver|release|bring"
      r"|add|put out)\b|\b(code|data|dataset|weights|models?|benchmark)( \w+)? (out|public|available|released)\b"
      r"|\b(did|do|does) .{0,40}\b(release|open.?source)|\bwhere (can|do|could) (i|we|you|one) (get|find|grab"
-     r"|download|access)\b"),
+     r"|download|access|try)\b"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
      r"|\bwhy('s| is| was| are| would| should) (it|this|that|such|anyone|we|people|they)\b"
      r"|\bso what\b|\bwho (cares|benefits|would use)\b|\bwhy (care|bother)\b|\bworth (it|reading|caring)\b"

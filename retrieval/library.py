@@ -254,10 +254,10 @@ class Library:
         naming it, when a search for the question finds it far ahead and the question asks for a facet."""
         if not ASKS_AUTHORS.search(text) or is_topic_question(text) or asks_for_papers(text) or not is_question(text):
             return None
-        facet = detect_facet(text)
-        if facet not in FACET_WORDS and guess_facet(text, self.embedder.encode_one(text))[1] < MIN_ASKED_OF_GUESS:
+        vector = self.embedder.encode_one(text)
+        if detect_facet(text) not in FACET_WORDS and guess_facet(text, vector)[1] < MIN_ASKED_OF_GUESS:
             return None
-        hits = search(self.store, text, self.embedder.encode_one(text), 2)
+        hits = search(self.store, text, vector, 2)
         if not hits or (len(hits) == 2 and hits[0].score - hits[1].score < MIN_ASKED_OF_LEAD):
             return None
         paper = self.store.get_paper(hits[0].paper_id)

@@ -187,6 +187,8 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("explain the concept", "about"),
         ("is the code out?", "contributions"),
         ("where can I find the tool?", "contributions"),  # where to get it, not what they found
+        ("where can I try it", "contributions"),
+        ("when is it published?", "date"),
         ("did the authors also release a benchmark?", "contributions"),
         ("what direction do they suggest", "future_work"),
         ("why is the benchmark useful beyond just evaluation", "significance"),
