@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 DIM = 384
+RECENT = 8  # texts whose vectors encode_one keeps
 Vectors = npt.NDArray[np.float32]
 
 
@@ -27,6 +28,8 @@ class Embedder:
         self.batch_size = batch_size
         self._model: Any = None
         self._lock = threading.Lock()
+        self._recent: dict[str, Vectors] = {}
+        self._recent_lock = threading.Lock()
 
     def _load(self) -> Any:
         with self._lock:
@@ -58,5 +61,16 @@ class Embedder:
         return np.ascontiguousarray(vectors, dtype=np.float32)
 
     def encode_one(self, text: str) -> Vectors:
+        """One text's vector, read-only; the last RECENT texts are kept, as one question is looked at by several
+        steps of `Library.ask` (a described paper, the authors' paper, a topic search)."""
+        with self._recent_lock:
+            known = self._recent.get(text)
+        if known is not None:
+            return known
         vector: Vectors = self.encode([text])[0]
+        vector.setflags(write=False)
+        with self._recent_lock:
+            if len(self._recent) >= RECENT:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[text] = vector
         return vector

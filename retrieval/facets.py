@@ -263,9 +263,9 @@ def detect_facet(question: str, skip: str = "") -> str:
 _DEFINITE = re.compile(  # "the X paper", "that paper", not "the study of X"
     r"\b(the|that|this)\s+(?:[^\s?]+\s+){0,12}?(paper|study|article|preprint)\b(?!s)(?!\s+of\b)", re.I
 )
-_SEARCHING = re.compile(  # "find me ...", not "what did they find"
-    r"\b((?<!they )(?<!authors )(?<!did )find|search(?! paper)|show me|looking for|look for|papers)\b"
-    r"|\b(is|are) there\b",
+_SEARCHING = re.compile(  # "find me ...", not "what did they find"; "search for ...", not "beam search"
+    r"\b((?<!they )(?<!authors )(?<!did )find|show me|looking for|look for|papers)\b|\b(is|are) there\b"
+    r"|\bsearch (for|me|arxiv)\b|^\W*((please|can you|could you) )?search\b",
     re.I,
 )
 

@@ -46,6 +46,7 @@ def test_a_lone_title_word_is_not_taken_for_the_title() -> None:
         ("in the spin-crossover meta-learning search paper, how do they calibrate",
          ("spin-crossover meta-learning search",)),  # "search" names the paper's subject, not a search
         ("great paper, what is it", ()),  # one word before "paper"
+        ("how does the beam search decoding paper work", ("beam search decoding",)),  # "search": no search asked
         ("any papers on the KV-cache compression method?", ()),  # a topic search
         ("is there a paper on the KV-cache compression method?", ()),
     ],
