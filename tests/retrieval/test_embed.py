@@ -14,7 +14,12 @@ def test_a_text_encoded_again_is_taken_from_the_recent_ones(
     text = "what does the beam search decoding paper find about long prompts"
     calls: list[list[str]] = []
     encode = embedder.encode
-    monkeypatch.setattr(embedder, "encode", lambda texts: calls.append(list(texts)) or encode(texts))
+
+    def counted(texts: list[str]) -> np.ndarray:
+        calls.append(list(texts))
+        return encode(texts)
+
+    monkeypatch.setattr(embedder, "encode", counted)
     first = embedder.encode_one(text)
     again = embedder.encode_one(text)
     assert calls == [[text]]  # encoded once
