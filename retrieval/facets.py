@@ -19,10 +19,11 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\b(does|did|do) (it|they|this|the \w+) (beat|outperform|surpass|win)"
      r"|\bwhich .{0,30}\b(won|wins|worked best|was best|is best|performed best)\b|\bbounds?\b"
      r"|\bwhat( \w+)? (do|did) they (get|obtain|prove|achieve)\b"
-     r"|\bhow('d| did| does| do| well did| well do| well does) (the )?([\w-]+ ){0,3}(do|fare|perform|score)\b"
+     r"|\bhow('d| did| does| do| well did| well do| well does) (the )?([\w-]+ ){0,4}(do|fare|perform|score)\b"
      r"(?! (that|this|it|so|the)\b)|\bhow('d| did| does) (it|they|things|that) (go|turn out|pan out)\b"
      r"|^\W*(so,? |and )?(did|does) (it|this|that|the \w+) (actually |really )?work\b"
-     r"|\bwhich (model|method|variant) (worked|works|was) best\b|\bwhat came out of\b|\bstacks? up\b"),
+     r"|\bwhich (\w+ ){1,2}(worked|works?|was|is|did|does|performed|performs) (the )?best\b|\bwhat came out of\b"
+     r"|\bstacks? up\b"),
     ("about", r"\btrying to (find out|do|solve|achieve|understand|answer|show)\b|\bset out to\b"
      r"|\bresearch questions?\b|\bwhat (were|are|was|is) (they|it|the paper|the study) (trying|aiming|after)\b"),
     ("limitations", r"\blimita\w*|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b|\bdownsides?\b"
@@ -39,9 +40,11 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time|of)\b|\b(new|novel)\s*\?"
      r"|\bwhat gaps? (does|do|did) (it|they|this|the \w+) (fill|close|address)\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
+    # "how does T-FunS3D compare to state of the art": with one paper named, how well it does against others
+    ("results", r"\bhow (does|do|did) .{0,60}\bcompare\b"),
     ("date", r"\bwhen (was|were|did)\b|\bwhen is (it|this|that|the paper) (from|out|dated|published)\b"
      r"|\b(publication|submission|release) date\b|\bwhich version\b"
-     r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b|\bdated?\b"),
+     r"|\bhow (old|recent)\b|\bwhat date\b|\bcome out\b(?! of)|\bdated?\b"),
     ("comment", r"\bcomments?\b|\bvenues?\b|\baccepted\b|\bwhere (was|is|were)\b.*\b(published|presented|appear)"
      r"|\bpublished (in|at)\b|\bconference\b|\bjournal\b|\bhow many pages\b|\bpeer.?review"),
     ("categories", r"\bcategor(y|ies)\b|\bsubject (area|class)\b|\barxiv (section|area|listing)\b|\bwhich field\b"),
@@ -136,12 +139,19 @@ CUES: dict[str, re.Pattern[str]] = {
         r"negatives?|not yet|persists?|"
         r"only under|detrimental|not uniformly|rather than confirmatory|(most|the) remaining (errors|failures|gap)|"
         r"(introduces?|incurs?|adds?) (additional|extra|some|higher) (latency|overhead|cost)|"
-        r"remains? (open|unclear|unexplained|poorly understood))\b",
+        r"remains? (open|unclear|unexplained|poorly understood)|"
+        r"fail(s|ed)? to (outperform|generali[sz]e|transfer|scale|converge|capture)|(does|do|did) not (by itself |on "
+        r"its own )?(transfer|generali[sz]e|scale|replace|hold)|still (make|makes|made|struggle|struggles|fail|fails"
+        r"|suffer|suffers)|diminishing returns|preliminary|remains? (insufficient|unvalidated|untested|hard"
+        r"|a non-trivial challenge)|only (slight|weak|moderate)|(residual|remaining) (error|errors|gap|failures)|"
+        r"we do not claim|not a (replacement|substitute)|insufficient|blind spots?|(drops?|collapses?|falls?) to "
+        r"(near )?chance)\b",
         re.IGNORECASE,
     ),
     "future_work": re.compile(
         r"\b(future (work|research|directions?|systems?)|we plan|remains? (open|to be)|open (question|problem)s?|"
-        r"left for future|will (be )?(release|released|made|available|open-?sourced?)|code will|"
+        r"left for future|will (be )?(publicly |openly |made )?(release|released|made|available|open-?sourced?)|"
+        r"code will|"
         r"pav(e|es|ing) the way|a path (toward|towards|to)|next steps?|we call for|call for (more|further|new)|"
         r"promising (direction|avenue|path)s?|warrants? further|further (work|research|study|investigation) "
         r"(is|are) (needed|required|warranted)|research (directions|agenda)|roadmap|motivat\w* (further|future)|"
@@ -151,7 +161,10 @@ CUES: dict[str, re.Pattern[str]] = {
         r" further|(warrant|merit|deserve)s? (further|more|future)|future [a-z-]+ (should|must|need|could|can|may|"
         r"will)|we (also |further |additionally )?plan|left open|(findings|results|work|analysis) calls? for|"
         r"requires? (more|further) (studies|research|work|investigation)|testable (predictions|hypotheses)|"
-        r"for future (research|work|studies|investigation|exploration|development|policy))\b",
+        r"for future (research|work|studies|investigation|exploration|development|policy)|future extensions?|next "
+        r"bottleneck|remains? necessary|(important|major|key) (open )?challenges? (remain|for)|challenges remain|"
+        r"remains? an? (important |major |key )?open challenge|"
+        r"areas? for improvement|starting point for|living benchmark|require approaches beyond)\b",
         re.IGNORECASE,
     ),
     "contributions": re.compile(
@@ -338,7 +351,7 @@ ASKING_WORDS = frozenset(
     trick idea ideas components component contribution list anyone people care cares big deal point catch
     downside downsides admit admits acknowledge acknowledged actually exactly really claim claims claimed add adds
     put try tried want wants later aim aims go went thing things stuff worth bother useful practical application
-    applications baseline baselines topic core limits bring table""".split()
+    applications baseline baselines topic core limits bring table need needs needed run running practically""".split()
 )
 _COMPARED = re.compile(r"\b(than|differ(s|ent)? from|vs\.?|versus|compared (to|with)|relative to)\s", re.IGNORECASE)
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more

@@ -278,10 +278,18 @@ def resolve_all(store: Store, question: str) -> list[Paper]:
         paper = store.get_paper(paper_id)
         if paper is not None:
             named.append((question.find(paper_id), paper))
-    for found in (resolve_title(store, question), resolve_alias(store, question)):
-        if found is not None and found.paper is not None:
-            at = question.lower().find(found.mentions[0].lower()[:20]) if found.mentions else -1
-            named.append((at if at >= 0 else len(question), found.paper))
+    found = resolve_title(store, question)
+    if found is not None and found.paper is not None:
+        at = question.lower().find(found.mentions[0].lower()[:20]) if found.mentions else -1
+        named.append((at if at >= 0 else len(question), found.paper))
+    by_alias: dict[str, set[str]] = {}
+    # every name only one paper goes by: "compare RealClawBench with PhysTool-Bench"
+    for alias, paper_id, _ in named_in(store, question):
+        by_alias.setdefault(alias, set()).add(paper_id)
+    for alias, paper_ids in by_alias.items():
+        paper = store.get_paper(next(iter(paper_ids))) if len(paper_ids) == 1 else None
+        if paper is not None:
+            named.append((question.lower().find(alias.lower()), paper))
     ordered: list[Paper] = []
     for _, paper in sorted(named, key=lambda item: item[0]):
         if paper not in ordered:
@@ -403,8 +411,10 @@ def shared_name(paper_ids: set[str], store: Store, question: str, current: str |
 
 def named_in(store: Store, question: str) -> list[tuple[str, str, str]]:
     """(alias, paper id, kind) of every paper name the question says, written as that name must be."""
-    tokens = _ALIAS_TOKEN.findall(question)
-    spans = {" ".join(tokens[i : i + n]) for n in range(1, 5) for i in range(len(tokens) - n + 1)}
+    tokens = list(_ALIAS_TOKEN.finditer(question))
+    runs = [tokens[i : i + n] for n in range(1, 5) for i in range(len(tokens) - n + 1)]
+    spans = {" ".join(t.group() for t in run) for run in runs}
+    spans |= {question[run[0].start() : run[-1].end()] for run in runs}  # as written: "Dr. DocBench"
     topic = is_topic_question(question)  # "any papers on interest entanglement?": words, not a name
     return [
         (alias, paper_id, kind)

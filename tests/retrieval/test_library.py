@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from retrieval.compose import NEAREST_KIND, RANKED_SENTENCES, Candidate, candidates, choose, find_facet, similarity_to
-from retrieval.facets import detect_facet
+from retrieval.facets import CUES, detect_facet
 from retrieval.library import Library
 from retrieval.paper import Paper
 from retrieval.search import Hit
@@ -196,10 +196,19 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("where doesnt the approach help as much", "limitations"),
         ("what dice did they get", "results"),
         ("how does it stack up against bigger models", "results"),
+        ("how do current parsers and VLMs do on it", "results"),
+        ("which approach works best for small pilots", "results"),
+        ("what regimes come out of it", ""),  # not "when did it come out"
+        ("when did it come out", "date"),
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
     assert detect_facet(question) == facet
+
+
+def test_a_comparison_with_one_paper_named_asks_how_well_it_does() -> None:
+    question = "How does T-FunS3D compare to state of the art on SceneFun3D"
+    assert detect_facet(question) == "compare" and detect_facet(question, skip="compare") == "results"
 
 
 @pytest.mark.parametrize(
@@ -223,6 +232,21 @@ def test_contributions_fall_back_to_the_best_sentence_but_limitations_need_a_cue
     )
     assert find_facet(paper, "contributions").stated  # no cue word in the abstract, still answered
     assert not find_facet(paper, "limitations").stated  # "The abstract does not state its limitations."
+
+
+@pytest.mark.parametrize(
+    ("sentence", "facet"),
+    [
+        ("Direction prediction does not transfer; it just falls back to the majority class.", "limitations"),
+        ("We treat this as preliminary work and offer the taxonomy as a starting point.", "limitations"),
+        ("Deeper reasoning yields diminishing returns, whereas wider sampling helps.", "limitations"),
+        ("QAT fails to outperform plain PTQ on single-card hardware.", "limitations"),
+        ("Code, models, and data will be publicly released upon acceptance.", "future_work"),
+        ("Long cross-app workflows remain an important open challenge.", "future_work"),
+    ],
+)
+def test_caveats_and_plans_in_other_words_carry_the_cue(sentence: str, facet: str) -> None:
+    assert CUES[facet].search(sentence)
 
 
 def test_limitations_said_in_other_words_are_shown_as_the_closest_sentence(library: Library) -> None:

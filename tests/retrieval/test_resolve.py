@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from retrieval.facets import is_topic_question
-from retrieval.resolve import description, title_spans
+from retrieval.paper import Paper
+from retrieval.resolve import description, resolve, resolve_all, title_spans
 from retrieval.spelling import correct_spelling
+from retrieval.store import Store
 
 
 def test_the_words_that_name_a_title_are_found_wherever_they_stand() -> None:
@@ -90,3 +94,34 @@ def test_a_question_about_one_paper_is_not_a_search_for_papers(question: str, to
 )
 def test_misspelt_asking_words_are_corrected_and_nothing_else(text: str, expected: str) -> None:
     assert correct_spelling(text) == expected
+
+
+def _store_with_names(tmp_path: Path) -> Store:
+    store = Store.open_writable(tmp_path)
+    for paper_id, title in [
+        ("2606.00001", "RealClawBench: Live Benchmarks from Real Sessions"),
+        ("2606.00002", "Using Physical Tools with Multimodal Models"),
+        ("2606.00003", "Dr. DocBench: A Benchmark for Difficult Document Parsing"),
+    ]:
+        store.upsert(Paper(id=paper_id, title=title, abstract="A study."), [])
+    store.write_aliases(
+        [
+            ("RealClawBench", "2606.00001", "title"),
+            ("PhysTool-Bench", "2606.00002", "abstract"),
+            ("Dr. DocBench", "2606.00003", "title"),
+        ]
+    )
+    store.commit()
+    return store
+
+
+def test_every_paper_a_comparison_names_is_found(tmp_path: Path) -> None:
+    store = _store_with_names(tmp_path)  # two names, neither a title said in full: both papers, in order
+    named = resolve_all(store, "compare RealClawBench with PhysTool-Bench")
+    assert [paper.id for paper in named] == ["2606.00001", "2606.00002"]
+
+
+def test_a_name_with_a_full_stop_is_found_as_written(tmp_path: Path) -> None:
+    store = _store_with_names(tmp_path)
+    subject = resolve(store, "whats in Dr. DocBench? size, domains, annotations")
+    assert subject.paper is not None and subject.paper.id == "2606.00003"
