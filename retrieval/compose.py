@@ -6,8 +6,9 @@ ingested with it, labelled as machine-written), or a fixed phrase saying what is
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -20,6 +21,7 @@ from retrieval.facets import (
     CUES,
     EARLIER_WORK,
     EXPLICIT,
+    NAMED,
     PRIOR_WORK,
     RELEASE_FACETS,
     RELEASE_NOTE,
@@ -32,7 +34,8 @@ from retrieval.metadata import METADATA_FACETS, describe
 from retrieval.paper import Paper
 from retrieval.passages import split_sentences
 from retrieval.ranking import has_learned, learned_scores
-from retrieval.search import Hit, fts_words
+from retrieval.resolve import is_name
+from retrieval.search import STOPWORDS, Hit, fts_words
 
 CUE_BONUS = 0.2
 LEARNED_SCALE = 0.1  # log-odds of retrieval/ranking.py onto the scale KEEP_WITHIN is set for
@@ -273,6 +276,50 @@ def closest(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> 
     return cands[best]
 
 
+# "what is PHI", "MindClaw, what is it?", "explain the step-level scaling law": the question asks what a thing the
+# abstract names is, and the sentence that names it answers, whatever else the ranker picks for the facet.
+ASKS_WHAT_IT_IS = re.compile(r"\b(what('?s| is| are)|whats|explain|define|definition of|meaning of)\b", re.I)
+POINTED_FACETS = frozenset({"about", "method", "contributions"})
+MAX_POINTED = 2  # words said in more abstract sentences than this are what the whole abstract is about
+_SPAN_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z0-9]")
+
+
+def pointed_sentence(question: str, cands: Sequence[Candidate], title: str = "", titled: bool = True) -> int | None:
+    """The position of the abstract sentence that first names what a "what is X" question asks about: X is a
+    coined name (PHI, DPVR-LF, MindClaw) or 2-4 words said in one or two sentences of the abstract ("step-level
+    scaling law"), or a quoted phrase. The longest such, and a name the `title` does not say before one it does
+    (the question may name the paper by its title: "Can Post-Training Turn LLMs into ...? - what is PHI"), and
+    only one it does not if not `titled` ("explain the RegNetMamba-2 method" asks for the method, not where the
+    abstract names it); None when the question asks no such thing."""
+    if not ASKS_WHAT_IT_IS.search(question) or any(named.search(question) for named in NAMED.values()):
+        return None  # "explain the RegNetMamba-2 registration method" asks for the method, not what it is
+    texts = [c.text.lower() for c in cands if c.kind == "abstract"]
+    quoted = re.search(r"""(?:(?<=\s)|^)['"“‘]([^'"”’]{3,60})['"”’](?!\w)""", question)
+    if quoted:  # "what's the 'Lost at the End' effect?", though the title says it too
+        said = [k for k, text in enumerate(texts) if quoted.group(1).lower() in text]
+        if said:
+            return said[0]
+    title = title.lower()
+    tokens = _SPAN_TOKEN.findall(question)
+    found: list[tuple[bool, int, int]] = []  # (said in the title, -length in characters, sentence position)
+    for n in range(1, 5):
+        for i in range(len(tokens) - n + 1):
+            words = tokens[i : i + n]
+            if n == 1 and not (is_name(words[0]) or (words[0].isupper() and len(words[0]) >= 3)):
+                continue
+            if n > 1 and any(w.lower() in STOPWORDS or w.lower() in ASKING_WORDS for w in (words[0], words[-1])):
+                continue
+            span = " ".join(words).lower()
+            pattern = re.compile(rf"(?<![\w-]){re.escape(span)}(?![\w-])")
+            in_title = bool(pattern.search(title))
+            if in_title and (n > 1 or not titled):
+                continue
+            at = [k for k, text in enumerate(texts) if pattern.search(text)]
+            if at and (n == 1 or len(at) <= MAX_POINTED):
+                found.append((in_title, -len(span), at[0]))
+    return min(found)[2] if found else None
+
+
 def answer_from_paper(
     question: str,
     facet: str,
@@ -294,6 +341,8 @@ def answer_from_paper(
     finding = find_facet(
         paper, facet, lambda cands: similarity_to(focus, cands, encode, vectors), roles, release, vectors
     )
+    if facet in POINTED_FACETS and finding.stated:
+        finding = with_pointed(finding, question, candidates(paper, facet), paper.title, facet == "about")
     sources = tuple(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
     )
@@ -306,6 +355,18 @@ def answer_from_paper(
             question, facet, text, paper, (_source(paper, finding.nearest_score, finding.nearest.text, NEAREST_KIND),)
         )
     return Answer(question, facet, finding.text, paper, sources)
+
+
+def with_pointed(finding: Finding, question: str, cands: Sequence[Candidate], title: str, titled: bool) -> Finding:
+    """The finding with the sentence `pointed_sentence` finds in it, if it was not: with the best one or two of
+    the others, in the paper's order."""
+    at = pointed_sentence(question, cands, title, titled)
+    if at is None or any(c.position == at and c.kind == "abstract" for c in finding.picked):
+        return finding
+    kept = sorted(zip(finding.picked, finding.scores, strict=True), key=lambda pair: -pair[1])[: MAX_SENTENCES - 1]
+    pointed = (cands[at], max(finding.scores))
+    ordered = sorted([pointed, *kept], key=lambda pair: pair[0].position)
+    return replace(finding, picked=tuple(c for c, _ in ordered), scores=tuple(score for _, score in ordered))
 
 
 def paper_passages(paper: Paper, facet: str) -> list[Source]:

@@ -15,9 +15,10 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwho (is|are) the authors?\b"
      r"|\bwritten by\b|\bwhose (paper|work)\b|\bwho (are|were|is)\b.{0,40}\bauthors?\b"),
     ("method", r"\bhow (was|were|is|are|did|do|does) .{0,40}\bevaluat"),
-    ("results", r"\bhow (well|much better|much|fast|good|close|accurate)\b"
-     r"|\b(does|did|do) (it|they|this|the \w+) (beat|outperform|surpass|win)"
-     r"|\bwhich .{0,30}\b(won|wins|worked best|was best|is best|performed best)\b|\bbounds?\b"
+    ("results", r"\bhow (well|much better|much|fast|good|close|accurate|big|large)\b"
+     r"|\b(does|did|do) (it|they|this|the \w+|[\w-]+( [\w-]+){0,2}) (beat|outperform|surpass|win)"
+     r"|\bwhich .{0,30}\b(won|wins|worked best|was best|is best|performed best)\b"
+     r"|\b(what|which|any|tight|tighter|upper|lower|new|improved) (\w+ )?bounds?\b"
      r"|\bwhat( \w+)? (do|did) they (get|obtain|prove|achieve)\b"
      r"|\bhow('d| did| does| do| well did| well do| well does) (the )?([\w-]+ ){0,4}(do|fare|perform|score)\b"
      r"(?! (that|this|it|so|the)\b)|\bhow('d| did| does) (it|they|things|that) (go|turn out|pan out)\b"
@@ -30,7 +31,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bweak (spots?|points?|sides?)\b|\bcatch\b|\bwhere (it|they|the \w+) (fails?|falls? short|breaks?)\b"
      r"|\b(doesn't|does not|didn't|did not|don't|won't) work\b|\bpitfalls?\b|\bfail(s|ure|ures)?\b"
      r"|\b(admit|acknowledge)\w*\b|\blimits\b|\bnot work(ing)? (well|so well)\b|\bwhat didn'?t work\b"
-     r"|\bwhere (doesn'?t|does not|don'?t|do not|did not|didn'?t)\b"),
+     r"|\bwhere (doesn'?t|does not|don'?t|do not|did not|didn'?t)\b|\bworst.case\b"),
     ("novelty", r"\bwhat('?s| is| are) (\w+ ){0,2}(different|new|novel|original|unique)\b|\bdiffer(ent|s)? from\b"
      r"|\bwhat makes (it|this|them|the \w+) (new|novel|different|unique|special|stand out)\b"
      r"|\b(anything|something) (actually |really |genuinely )?(new|novel)\b|\bhow is (it|this|that) different\b"
@@ -138,6 +139,7 @@ CUES: dict[str, re.Pattern[str]] = {
         r"not (a )?(complete|full|comprehensive)|room for improvement|negative (results?|findings?)|honest "
         r"negatives?|not yet|persists?|"
         r"only under|detrimental|not uniformly|rather than confirmatory|(most|the) remaining (errors|failures|gap)|"
+        r"(substantial|considerable|significant|large|high) uncertainty|"
         r"(introduces?|incurs?|adds?) (additional|extra|some|higher) (latency|overhead|cost)|"
         r"remains? (open|unclear|unexplained|poorly understood)|"
         r"fail(s|ed)? to (outperform|generali[sz]e|transfer|scale|converge|capture)|(does|do|did) not (by itself |on "
@@ -155,7 +157,8 @@ CUES: dict[str, re.Pattern[str]] = {
         r"pav(e|es|ing) the way|a path (toward|towards|to)|next steps?|we call for|call for (more|further|new)|"
         r"promising (direction|avenue|path)s?|warrants? further|further (work|research|study|investigation) "
         r"(is|are) (needed|required|warranted)|research (directions|agenda)|roadmap|motivat\w* (further|future)|"
-        r"(highlight|underscore|point)(s|ing)? (to )?the (urgent |pressing )?need|opportunities for improv\w*|"
+        r"(highlight|underscore|point|motivat)(s|es|e|ing)? (to )?the (urgent |pressing )?need|"
+        r"opportunities for improv\w*|"
         r"necessary shift|open(s|ed|ing)? (up )?(new |a |the )?(new )?(avenues?|routes?|directions?|doors?|paths?|"
         r"possibilities)|(should|must|could|deserves?|merits?) be (further )?(explored|investigated|studied|examined)"
         r" further|(warrant|merit|deserve)s? (further|more|future)|future [a-z-]+ (should|must|need|could|can|may|"
@@ -277,7 +280,9 @@ _DEFINITE = re.compile(  # "the X paper", "that paper", not "the study of X"
     r"\b(the|that|this)\s+(?:[^\s?]+\s+){0,12}?(paper|study|article|preprint)\b(?!s)(?!\s+of\b)", re.I
 )
 _SEARCHING = re.compile(  # "find me ...", not "what did they find"; "search for ...", not "beam search"
-    r"\b((?<!they )(?<!authors )(?<!did )find|show me|looking for|look for|papers)\b|\b(is|are) there\b"
+    r"\b((?<!they )(?<!authors )(?<!did )find|show me|looking for|look for|papers)\b"
+    r"|\b(is|are) there (any |some |other |more )*(\w+ )?(work|research|papers?|studies|articles|literature|preprints"
+    r"|anything|something)\b"
     r"|\bsearch (for|me|arxiv)\b|^\W*((please|can you|could you) )?search\b",
     re.I,
 )
@@ -298,7 +303,7 @@ def asks_for_papers(question: str) -> bool:
 
 _QUESTION = re.compile(
     r"\?|\b(what|whats|how|why|who|whom|which|where|when)\b|(^|[:;,–—-])\W*(is|are|was|were|does|do|did|can|could"
-    r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b",
+    r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b|\bright\W*$",
     re.IGNORECASE,
 )
 

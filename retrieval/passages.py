@@ -10,7 +10,10 @@ import re
 from retrieval.paper import Paper, Passage
 
 WINDOW = 3  # sentences per abstract passage
-_ABBREVIATIONS = ("e.g.", "i.e.", "et al.", "etc.", "vs.", "cf.", "Fig.", "Eq.", "resp.", "approx.", "w.r.t.")
+_ABBREVIATIONS = (
+    *("e.g.", "i.e.", "et al.", "etc.", "vs.", "cf.", "Fig.", "Eq.", "resp.", "approx.", "w.r.t.", "avg.", "ca."),
+    *("Dr.", "Prof.", "Sec.", "Tab.", "Figs.", "Eqs.", "Ref.", "Refs."),  # "(avg. 98 minutes)", "Dr. DocBench"
+)
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"')\]]?\s+(?=[A-Z0-9\"'(\[\\$])")
 
 

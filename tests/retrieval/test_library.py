@@ -5,7 +5,18 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from retrieval.compose import NEAREST_KIND, RANKED_SENTENCES, Candidate, candidates, choose, find_facet, similarity_to
+from retrieval.compose import (
+    NEAREST_KIND,
+    RANKED_SENTENCES,
+    Candidate,
+    answer_from_paper,
+    candidates,
+    choose,
+    find_facet,
+    pointed_sentence,
+    similarity_to,
+)
+from retrieval.embed import Vectors
 from retrieval.facets import CUES, detect_facet
 from retrieval.library import Library
 from retrieval.paper import Paper
@@ -200,6 +211,11 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("which approach works best for small pilots", "results"),
         ("what regimes come out of it", ""),  # not "when did it come out"
         ("when did it come out", "date"),
+        ("does ScaFE beat deep learning baselines?", "results"),
+        ("how big is the speed-up", "results"),
+        ("what bounds do they prove", "results"),
+        ("open problems left in the amenability bounds paper?", "future_work"),  # "bounds" names the paper here
+        ("what's AnySimLite's worst case vs the big LLaMA baseline", "limitations"),
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
@@ -243,6 +259,8 @@ def test_contributions_fall_back_to_the_best_sentence_but_limitations_need_a_cue
         ("QAT fails to outperform plain PTQ on single-card hardware.", "limitations"),
         ("Code, models, and data will be publicly released upon acceptance.", "future_work"),
         ("Long cross-app workflows remain an important open challenge.", "future_work"),
+        ("Accurate description does not guarantee safety, motivating the need for new evaluations.", "future_work"),
+        ("Projections reach 25 minutes by 2030, though these carry substantial uncertainty.", "limitations"),
     ],
 )
 def test_caveats_and_plans_in_other_words_carry_the_cue(sentence: str, facet: str) -> None:
@@ -471,3 +489,45 @@ def test_future_work_said_in_other_words_is_stated(closing: str) -> None:
     )
     finding = find_facet(paper, "future_work", roles=["background", "objective", "result", "other"])
     assert finding.text == closing
+
+
+@pytest.mark.parametrize(
+    ("question", "position"),
+    [
+        ("MindClaw, what is it?", 1),  # the name, where the abstract first says it
+        ("Can Post-Training Turn LLMs into Good Medical Coders? - what is PHI", 2),  # not the title's words
+        ("what's this step-level scaling law in the streaming paper", 3),
+        ("what's the 'Lost at the End' effect?", 3),  # quoted, though the title says it too
+        ("how well does MindClaw do?", None),  # asks no "what is"
+        ("explain the MindClaw method", None),  # asks for the method
+    ],
+)
+def test_a_question_what_a_named_thing_is_points_at_the_sentence_naming_it(question: str, position: int | None) -> None:
+    sentences = [
+        "Agents rarely reason about mental states of post-training LLMs.",
+        "We introduce MindClaw, a framework for embodied reasoning.",
+        "We further introduce PHI, a curriculum that refines missed cases of MindClaw.",
+        'We also find a "step-level scaling law", an effect we call "Lost at the End".',
+        "MindClaw improves success by 12 points.",
+    ]
+    cands = [Candidate(text, i, "abstract") for i, text in enumerate(sentences)]
+    title = "Lost at the End: Post-Training LLMs into Good Medical Coders"
+    assert pointed_sentence(question, cands, title) == position
+
+
+def test_the_sentence_a_question_points_at_is_in_the_answer() -> None:
+    abstract = (
+        "Medical coding is a core task for billing and epidemiology. Language models are weak coders in prompting. "
+        "We study post-training of coders with supervised fine-tuning and reinforcement learning. Post-trained "
+        "coders beat prompting by twenty points. Reinforcement learning helps most on rare codes. The last stage, "
+        "PHI, is a diagnostic curriculum that refines missed-code cases."
+    )
+    paper = Paper(id="2606.13940", title="Can Post-Training Turn LLMs into Good Medical Coders?", abstract=abstract)
+
+    def encode(texts: list[str]) -> Vectors:
+        return np.zeros((len(texts), 384), dtype=np.float32)
+
+    plain = answer_from_paper("what is it about?", "about", paper, "about", encode)
+    asked = answer_from_paper("what is PHI", "about", paper, "PHI", encode)
+    phi = "The last stage, PHI, is a diagnostic curriculum that refines missed-code cases."
+    assert phi not in plain.text and phi in asked.text and len(asked.sources) <= 3

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.facets import is_topic_question
+from retrieval.facets import asks_for_papers, is_question, is_topic_question
 from retrieval.paper import Paper
+from retrieval.passages import split_sentences
 from retrieval.resolve import description, resolve, resolve_all, title_spans
 from retrieval.spelling import correct_spelling
 from retrieval.store import Store
@@ -125,3 +126,30 @@ def test_a_name_with_a_full_stop_is_found_as_written(tmp_path: Path) -> None:
     store = _store_with_names(tmp_path)
     subject = resolve(store, "whats in Dr. DocBench? size, domains, annotations")
     assert subject.paper is not None and subject.paper.id == "2606.00003"
+
+
+@pytest.mark.parametrize(
+    ("question", "searching"),
+    [
+        ("is there a formal guarantee?", False),  # about the paper spoken of
+        ("are there any ablations?", False),
+        ("is there any work on KV-cache compression?", True),
+        ("are there papers on sparse attention", True),
+        ("is there anything on protein folding?", True),
+    ],
+)
+def test_is_there_asks_for_papers_only_when_it_names_papers_or_work(question: str, searching: bool) -> None:
+    assert asks_for_papers(question) is searching
+
+
+def test_a_statement_ending_in_right_is_a_question() -> None:
+    assert is_question("the long-video test time training paper also made a dataset right")
+    assert not is_question("the long-video test time training paper")
+
+
+def test_abbreviations_do_not_end_a_sentence() -> None:
+    text = "We introduce NEST, a dataset of 1005 movies (avg. 98 minutes) with events. Dr. DocBench is a benchmark."
+    assert split_sentences(text) == [
+        "We introduce NEST, a dataset of 1005 movies (avg. 98 minutes) with events.",
+        "Dr. DocBench is a benchmark.",
+    ]
