@@ -6,7 +6,7 @@ model is sure enough to overrule the rule that does (retrieval/library.py, OVERR
 
 DIR must hold the 2026-06 month: each labelled question loses the words that name its paper (an id, a
 title, a name), as `paperbot ask` does before it looks at the wording. Training data, all our own:
-- the labelled 2026-06 question sets A-C and E-W (D is kept out for measuring, X and Y are blind);
+- the labelled 2026-06 question sets A-C, E-W, Z and ZA (D is kept out for measuring, X and Y are blind);
 - bench/intents_*.jsonl: phrasings of the eight facets that name no paper.
 One L2-regularised softmax regression over retrieval/intent.py's features, fitted by gradient descent in numpy.
 --check first prints, for each labelled set, the facet accuracy with a model trained without that set (leave
@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -35,9 +36,9 @@ from retrieval.resolve import resolve  # noqa: E402
 from retrieval.store import Store  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)
-SETS = {  # sets A-W but D; no model is trained on D (kept for measuring) nor on X and Y (blind)
+SETS = {  # sets A-W, Z and ZA but D; no model is trained on D (kept for measuring) nor on X and Y (blind)
     name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
-    for name in "ABCEFGHIJKLMNOPQRSTUVW"
+    for name in [*"ABCEFGHIJKLMNOPQRSTUVWZ", "ZA"]
 }
 PHRASINGS = sorted((ROOT / "bench").glob("intents_*.jsonl"))
 L2 = 1.0
@@ -103,7 +104,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", required=True, help="a store holding the 2026-06 month")
     parser.add_argument("--check", action="store_true", help="leave-one-set-out accuracy first")
-    parser.add_argument("--leave-out", default="", help="sets not to train on, e.g. FG, to measure on them")
+    parser.add_argument("--leave-out", default="", help="sets not to train on, e.g. F,G or ZA, to measure on them")
     parser.add_argument("--out", default=str(WEIGHTS))
     args = parser.parse_args()
     store, embedder = Store.open_readonly(Path(args.home)), Embedder()
@@ -115,7 +116,8 @@ def main() -> int:
     phrasings = [featurise(*load(path, None)) for path in PHRASINGS]
     if args.check:
         check(data, phrasings)
-    rows = [v for k, v in data.items() if k not in args.leave_out] + phrasings
+    left = set(re.findall(r"ZA|[A-Z]", args.leave_out.upper()))  # "FG", "F,G", "ZA" (one set)
+    rows = [v for k, v in data.items() if k not in left] + phrasings
     w, b = fit(np.vstack([r[2] for r in rows]), np.concatenate([r[1] for r in rows]))
     np.savez_compressed(args.out, facets=np.array(FACETS), weights=w.astype(np.float32), bias=b.astype(np.float32))
     print(f"{sum(len(r[1]) for r in rows)} questions -> {args.out}")
