@@ -302,7 +302,8 @@ def asks_for_papers(question: str) -> bool:
 
 
 _QUESTION = re.compile(
-    r"\?|\b(what|whats|how|why|who|whom|which|where|when)\b|(^|[:;,–—-])\W*(is|are|was|were|does|do|did|can|could"
+    r"\?|\b(what|whats|how|why|who|whom|which|where|when)\b|(^|[:;,–—-])\W*((so|and|but|ok|okay)\W+)?(is|are|was|were"
+    r"|does|do|did|can|could"
     r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b|\bright\W*$",
     re.IGNORECASE,
 )

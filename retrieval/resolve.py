@@ -152,7 +152,7 @@ _HEAD = (
     r"|authors)"
 )
 _THE_X_PAPER = re.compile(
-    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,]+\s+){1,10}?)(?<!future )"
+    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,=/]+\s+){1,10}?)(?<!future )"
     + _HEAD
     + r"\b(?:\s+(?:on|about|with|for|from|in)\s+([^?,;:]+))?",
     re.IGNORECASE,

@@ -144,7 +144,13 @@ def test_is_there_asks_for_papers_only_when_it_names_papers_or_work(question: st
 
 def test_a_statement_ending_in_right_is_a_question() -> None:
     assert is_question("the long-video test time training paper also made a dataset right")
+    assert is_question("so does the LoRA artifact paper mean we shouldnt worry")
     assert not is_question("the long-video test time training paper")
+
+
+def test_a_description_may_hold_symbols() -> None:
+    question = "so does the subliminal learning = LoRA artifact paper mean we shouldnt worry"
+    assert description(question) == ("subliminal learning = LoRA artifact",)
 
 
 def test_abbreviations_do_not_end_a_sentence() -> None:
