@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from retrieval import compose
 from retrieval.compose import (
     NEAREST_KIND,
     RANKED_SENTENCES,
@@ -531,3 +532,19 @@ def test_the_sentence_a_question_points_at_is_in_the_answer() -> None:
     asked = answer_from_paper("what is PHI", "about", paper, "PHI", encode)
     phi = "The last stage, PHI, is a diagnostic curriculum that refines missed-code cases."
     assert phi not in plain.text and phi in asked.text and len(asked.sources) <= 3
+
+
+def test_a_result_said_as_a_speedup_is_stated_whatever_its_role(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the ranker scores every sentence under the floor (the role tagger called the speedup sentence a method)
+    monkeypatch.setattr(compose, "has_learned", lambda facet: True)
+    monkeypatch.setattr(compose, "score_candidates", lambda cands, *args: [-0.5 + 0.01 * c.position for c in cands])
+    abstract = (
+        "Neurosymbolic AI combines neural networks with symbolic programs. NeurASP trains a network to predict "
+        "concepts and reasons over them with rules. Labels are only given for the downstream prediction. We compare "
+        "computation speeds of the original and our new implementation and report speedups of multiple orders of "
+        "magnitude for larger tasks."
+    )
+    found = find_facet(Paper(id="2606.10787", title="Accelerating NeurASP", abstract=abstract), "results")
+    assert found.stated and any("orders of magnitude" in c.text for c in found.picked)
+    position = "We argue that benchmarks should be audited. We discuss three cases. We call for shared norms."
+    assert not find_facet(Paper(id="2606.00001", title="A position", abstract=position), "results").stated
