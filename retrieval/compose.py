@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -247,11 +247,13 @@ def find_facet(
     roles: Sequence[str] = (),
     release: bool = False,
     vectors: Vectors | None = None,
+    pointed: Callable[[Sequence[Candidate]], int | None] | None = None,
 ) -> Finding:
     """The sentences of `paper` that answer `facet`, ranked by cues, sentence roles (one per abstract
     sentence, from retrieval/roles.py), position and `similarity` to the question (if given). `release`: the
     question asks whether code or data is out, so a release note answers first. `vectors`: the abstract
-    sentences' MiniLM vectors, which the learned ranker reads when given."""
+    sentences' MiniLM vectors, which the learned ranker reads when given. `pointed`: the position of a sentence
+    the question points at (`pointed_sentence`), answered in place of the weakest of the others."""
     cands = candidates(paper, facet)
     if not cands:
         return Finding(facet, (), ())
@@ -265,6 +267,10 @@ def find_facet(
         picked = top_ranked(cands, scores, facet, floor, release)
     else:  # limitations and future work only from sentences that say so; summaries by similarity and cues
         picked = choose(cands, scores, facet, floor, release)
+    at = pointed(cands) if pointed is not None and picked else None
+    if at is not None and cands[at] not in picked:
+        kept = sorted(picked, key=lambda c: -scores[c.position])[: MAX_SENTENCES - 1]
+        picked = sorted([cands[at], *kept], key=lambda c: c.position)
     best = {c.text: score for c, score in zip(cands, scores, strict=True)}
     near = closest(cands, scores, facet) if learned and not picked and facet in NEAREST_LOGIT else None
     return Finding(facet, tuple(picked), tuple(best[c.text] for c in picked), near, best[near.text] if near else 0.0)
@@ -349,11 +355,19 @@ def answer_from_paper(
     if not paper.abstract and not paper.summaries:
         return Answer(question, facet, "I have only the title of this paper.", paper, ())
     release = bool(ASKS_RELEASE.search(focus))
+
+    def point(cands: Sequence[Candidate]) -> int | None:  # "what is PHI?": the sentence that names it
+        return pointed_sentence(question, cands, paper.title, facet == "about")
+
     finding = find_facet(
-        paper, facet, lambda cands: similarity_to(focus, cands, encode, vectors), roles, release, vectors
+        paper,
+        facet,
+        lambda cands: similarity_to(focus, cands, encode, vectors),
+        roles,
+        release,
+        vectors,
+        point if facet in POINTED_FACETS else None,
     )
-    if facet in POINTED_FACETS and finding.stated:
-        finding = with_pointed(finding, question, candidates(paper, facet), paper.title, facet == "about")
     sources = tuple(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
     )
@@ -366,18 +380,6 @@ def answer_from_paper(
             question, facet, text, paper, (_source(paper, finding.nearest_score, finding.nearest.text, NEAREST_KIND),)
         )
     return Answer(question, facet, finding.text, paper, sources)
-
-
-def with_pointed(finding: Finding, question: str, cands: Sequence[Candidate], title: str, titled: bool) -> Finding:
-    """The finding with the sentence `pointed_sentence` finds in it, if it was not: with the best one or two of
-    the others, in the paper's order."""
-    at = pointed_sentence(question, cands, title, titled)
-    if at is None or any(c.position == at and c.kind == "abstract" for c in finding.picked):
-        return finding
-    kept = sorted(zip(finding.picked, finding.scores, strict=True), key=lambda pair: -pair[1])[: MAX_SENTENCES - 1]
-    pointed = (cands[at], max(finding.scores))
-    ordered = sorted([pointed, *kept], key=lambda pair: pair[0].position)
-    return replace(finding, picked=tuple(c for c, _ in ordered), scores=tuple(score for _, score in ordered))
 
 
 def paper_passages(paper: Paper, facet: str) -> list[Source]:
