@@ -14,7 +14,8 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("authors", r"\bwho (wrote|are the authors|authored|built|made|created|developed|did)\b|\bwho('s| is| are) behind\b"
      r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwho (is|are) the authors?\b"
      r"|\bwritten by\b|\bwhose (paper|work)\b|\bwho (are|were|is)\b.{0,40}\bauthors?\b"),
-    ("method", r"\bhow (was|were|is|are|did|do|does) .{0,40}\bevaluat"),
+    ("method", r"\bhow (was|were|is|are|did|do|does) .{0,40}\bevaluat"
+     r"|\bwhich (\w+ ){1,2}(do|did|does) (they|it) compare\b"),  # what the study sets side by side
     ("results", r"\bhow (well|much better|much|fast|good|close|accurate|big|large)\b"
      r"|\b(does|did|do) (it|they|this|the \w+|[\w-]+( [\w-]+){0,2}) (beat|outperform|surpass|win)"
      r"|\bwhich .{0,30}\b(won|wins|worked best|was best|is best|performed best)\b"
@@ -26,12 +27,15 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\bwhich (\w+ ){1,2}(worked|works?|was|is|did|does|performed|performs) (the )?best\b|\bwhat came out of\b"
      r"|\bstacks? up\b"),
     ("about", r"\btrying to (find out|do|solve|achieve|understand|answer|show)\b|\bset out to\b"
-     r"|\bresearch questions?\b|\bwhat (were|are|was|is) (they|it|the paper|the study) (trying|aiming|after)\b"),
+     r"|\bresearch questions?\b|\bwhat questions? (do|does|did) (they|it|the \w+) (ask|investigate|study|address"
+     r"|pose)\b"
+     r"|\bwhat (were|are|was|is) (they|it|the paper|the study) (trying|aiming|after)\b"),
     ("limitations", r"\blimita\w*|\bweakness(es)?\b|\bdrawbacks?\b|\bshortcomings?\b|\bcaveats?\b|\bdownsides?\b"
      r"|\bweak (spots?|points?|sides?)\b|\bcatch\b|\bwhere (it|they|the \w+) (fails?|falls? short|breaks?)\b"
      r"|\b(doesn't|does not|didn't|did not|don't|won't) work\b|\bpitfalls?\b|\bfail(s|ure|ures)?\b"
      r"|\b(admit|acknowledge)\w*\b|\blimits\b|\bnot work(ing)? (well|so well)\b|\bwhat didn'?t work\b"
-     r"|\bwhere (doesn'?t|does not|don'?t|do not|did not|didn'?t)\b|\bworst.case\b"),
+     r"|\bwhere (doesn'?t|does not|don'?t|do not|did not|didn'?t)\b|\bworst.case\b|\bhold(s|ing)? .{0,30}\bback\b"
+     r"|\b(practical|deployment|main|key|open) concerns?\b|\bwhat (can'?t|cannot|can not)\b"),
     ("novelty", r"\bwhat('?s| is| are) (\w+ ){0,2}(different|new|novel|original|unique)\b|\bdiffer(ent|s)? from\b"
      r"|\bwhat makes (it|this|them|the \w+) (new|novel|different|unique|special|stand out)\b"
      r"|\b(anything|something) (actually |really |genuinely )?(new|novel)\b|\bhow is (it|this|that) different\b"
@@ -39,6 +43,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|standard|conventional|current|usual)\b|\bnew (here|in (it|this|the paper))\b"
      r"|\b(actually|really|truly|genuinely) (new|novel)\b|\bdone before\b|\b(claimed|claim|claims) (to be )?"
      r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time|of)\b|\b(new|novel)\s*\?"
+     r"|\b(really|actually|truly) the first\b"
      r"|\bwhat gaps? (does|do|did) (it|they|this|the \w+) (fill|close|address)\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
     # "how does T-FunS3D compare to state of the art": with one paper named, how well it does against others
@@ -57,15 +62,16 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("contributions", r"\bcontrib|\bwhat('?s| is| are)? in (it|them|there|their|the|this|that)\b"
      r"|\bwhat (exactly )?(do|does|did) .{0,80}\b(provide|offer|deliver|release|bring"
      r"|add|put out)\b|\b(code|data|dataset|weights|models?|benchmark)( \w+)? (out|public|available|released)\b"
-     r"|\b(did|do|does) .{0,40}\b(release|open.?source)|\bwhere (can|do|could) (i|we|you|one) (get|find|grab"
+     r"|\b(did|do|does) .{0,40}\b(release|open.?source|put out)|\bwhere (can|do|could) (i|we|you|one) (get|find|grab"
      r"|download|access|try)\b"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
      r"|\bwhy('s| is| was| are| would| should) (it|this|that|such|anyone|we|people|they)\b"
      r"|\bso what\b|\bwho (cares|benefits|would use)\b|\bwhy (care|bother)\b|\bworth (it|reading|caring)\b"
-     r"|\bwhy (is|are|would|should) .{0,80}\b(useful|important|valuable|matter)\b"),
+     r"|\bwhy (is|are|would|should|does|do) .{0,80}\b(useful|important|valuable|matter)\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
      r"|\barchitecture\b|\balgorithm\b|\bhow (is|are|was|were|do|does|did)\b.*\b(work|trained|built|done|implemented"
      r"|designed|computed|decide|represent|learn|handle|generate|model|made)s?\b|\btrick\b|\bunder the hood\b"
+     r"|\brecipe\b|\b(the|their) (proposed )?(fix|remedy)\b"
      r"|\bcomponents?\b|\bwhat (data|dataset|datasets|metrics)\b|\bwhat does the \w+ (integrate|use|combine)\b"
      r"|\bwhat are (the|its|their) (two|three|four|main|key|\w+ )?\s?(branches|stages|steps|parts|modules|phases)\b"
      r"|\b(study|experimental) design\b|\bhow'd\b|\bbaselines?\b|\bhow\b.{0,40}\bworks?\b|\bexplain how\b"

@@ -50,6 +50,7 @@ from retrieval.resolve import (
     resolve_all,
     resolve_named,
     title_spans,
+    unlatex,
 )
 from retrieval.roles import RoleTagger
 from retrieval.search import Hit, fts_query, fts_words, search, similar_papers
@@ -103,7 +104,7 @@ MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "pract
 
 
 def clean_question(question: str) -> str:
-    return " ".join(_CONTROL.sub(" ", question[: MAX_QUESTION * 2]).split())[:MAX_QUESTION]
+    return unlatex(" ".join(_CONTROL.sub(" ", question[: MAX_QUESTION * 2]).split())[:MAX_QUESTION])
 
 
 def leave_out(text: str, mentions: tuple[str, ...]) -> str:
@@ -112,7 +113,7 @@ def leave_out(text: str, mentions: tuple[str, ...]) -> str:
         at = text.lower().find(mention.lower())
         if at >= 0:
             text = f"{text[:at]} {text[at + len(mention) :]}"
-    return text
+    return " ".join(text.split())  # "How did team  do": one space where a name was
 
 
 class Library:

@@ -309,7 +309,14 @@ _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")  # "... S
 ANY_CASE = frozenset({"title-any", "defined-any"})  # alias kinds `_capitalised` matches in any capitalisation
 _SPELLED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*){1,3}")  # 2-4 words
 _OWN = re.compile(r"\b(we|our|this (paper|work|study))\b", re.IGNORECASE)
+_TEAM = re.compile(r"([A-Za-z0-9][A-Za-z0-9\-]*) at [A-Z]")
+_LATEX = re.compile(r"(?<=[A-Za-z])\$?\^\{?(\d+)\}?\$?")  # "S$^2$COPE", "UniD^{3}"
 _ALIAS_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-.]*[A-Za-z0-9]|[A-Za-z0-9]|&")  # "See & Sniff" is a name
+
+
+def unlatex(text: str) -> str:
+    """A name as typed without TeX: "S$^2$COPE" and "S^2COPE" are S2COPE (not "10^3", a number)."""
+    return _LATEX.sub(r"\1", text)
 
 
 def is_name(alias: str) -> bool:
@@ -331,24 +338,29 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
     (name, kind): kind "title", "abstract", "defined:<words>" for an acronym the paper spells out, and "spelled"
     for those words when they are two to four capitalised ones."""
     found: list[tuple[str, str]] = []
+    abstract = unlatex(paper.abstract)  # "we propose UniD$^3$" names UniD3
     head = re.split(r":|(?<=\?) (?=[A-Z])", paper.title, maxsplit=1)[0] if re.search(r":|\? [A-Z]", paper.title) else ""
     asked = head.rstrip().endswith("?")  # "Whose Norms? Disentangling ...": a name only as plain words
-    head = head.strip().rstrip("+*!?")  # "WISE: ..."
+    head = unlatex(head.strip().rstrip("+*!?"))  # "WISE: ...", "S$^2$COPE: ..."
+    team = _TEAM.match(head)  # "ttda704 at SemEval-2026 Task 4: ...": the team's name, shared by its papers
+    if team and is_name(team.group(1)):
+        found.append((team.group(1), "title"))
+    head = head.replace(", ", " ")  # "Ask, Solve, Generate: ..." is named as "Ask Solve Generate" too
     plain = head.replace(" & ", " ").replace(" ", "-")  # "See & Sniff: Learning Visuo-Olfactory ..."
     named = not (asked and is_name(head))  # "Steering LLMs? ...": "any papers on steering LLMs?" is a search
     if named and len(head) >= 3 and len(head.split()) <= 4 and _ALIAS_TOKEN.fullmatch(plain) and plain != "&":
         found.append((head, "title"))
-    for match in _NAMED.finditer(paper.abstract):
+    for match in _NAMED.finditer(abstract):
         name = match.group(1).rstrip(".-")
         coined = is_name(name) or len(name) >= 4  # "we present Xcientist": capitalised mid-sentence
         if coined and name not in [a for a, _ in found]:
             found.append((name, "abstract"))
-    for match in _NAMED_ACRONYM.finditer(paper.abstract):  # "we propose a Multi-Granularity Reasoning Network (MGRN)"
+    for match in _NAMED_ACRONYM.finditer(abstract):  # "we propose a Multi-Granularity Reasoning Network (MGRN)"
         name = match.group(1)
         if name not in [a for a, _ in found]:
             found.append((name, "abstract"))
-    for match in _DEFINED.finditer(paper.abstract):  # "We address this with Ranking-Improved Self-Consistency (RISC)"
-        name, before = match.group(1), paper.abstract[: match.start()]
+    for match in _DEFINED.finditer(abstract):  # "We address this with Ranking-Improved Self-Consistency (RISC)"
+        name, before = match.group(1), abstract[: match.start()]
         own = _OWN.search(re.split(r"[.!?]\s", before)[-1])  # not "Underwater Image Enhancement (UIE) is ..."
         expansion = spelled_out(name, before)
         if not (own and expansion):
@@ -401,12 +413,16 @@ def shared_name(paper_ids: set[str], store: Store, question: str, current: str |
         return next(iter(paper_ids))
     if current in paper_ids:
         return current
-    words = described_words(question)
+    words, asked = described_words(question), set(title_key(question).split()) - STOPWORDS
     papers = store.get_papers(paper_ids)
-    shared = sorted(
-        ((len(words & known_words(f"{p.title} {p.abstract}")), pid) for pid, p in papers.items()), reverse=True
+    shared = sorted(  # the title's words first: "the ttda704 system for SemEval-2026 Task 4", not Task 6
+        (
+            (len(asked & set(title_key(p.title).split())), len(words & known_words(f"{p.title} {p.abstract}")), pid)
+            for pid, p in papers.items()
+        ),
+        reverse=True,
     )
-    return shared[0][1] if len(shared) >= 2 and shared[0][0] > shared[1][0] else ""
+    return shared[0][2] if len(shared) >= 2 and shared[0][:2] > shared[1][:2] else ""
 
 
 def named_in(store: Store, question: str) -> list[tuple[str, str, str]]:
@@ -416,11 +432,12 @@ def named_in(store: Store, question: str) -> list[tuple[str, str, str]]:
     spans = {" ".join(t.group() for t in run) for run in runs}
     spans |= {question[run[0].start() : run[-1].end()] for run in runs}  # as written: "Dr. DocBench"
     topic = is_topic_question(question)  # "any papers on interest entanglement?": words, not a name
+    searching = asks_for_papers(question)  # not "Stability vs. Manipulability paper on LLM judges -- what's new"
     return [
         (alias, paper_id, kind)
         for alias, paper_id, kind in store.find_aliases([span.lower() for span in spans])
         if (alias in spans or not exact_case(alias, kind) or _capitalised(alias, spans, kind))
-        and not (topic and not is_name(alias))
+        and not (topic and not is_name(alias) and (searching or " " not in alias or alias not in spans))
     ]
 
 

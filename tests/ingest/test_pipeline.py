@@ -9,7 +9,7 @@ import faiss
 
 from ingest.pipeline import alias_rows, ingest
 from retrieval.embed import Embedder
-from retrieval.library import Library
+from retrieval.library import Library, clean_question
 from retrieval.paper import Paper
 from retrieval.passages import make_passages
 from retrieval.resolve import resolve
@@ -160,6 +160,33 @@ def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path
     store.close()
 
 
+def test_a_title_is_named_as_people_type_it(tmp_path: Path) -> None:
+    """A title's name without its TeX ("S^2COPE"), without its commas ("Ask, Solve, Generate"), said before
+    "paper on" ("Stability vs. Manipulability paper on LLM judges"); a shared task team's name stands for its
+    papers, and the task's number in the question tells them apart."""
+    store = Store.open_writable(tmp_path)
+    papers = [
+        Paper(id="2601.00001", title="S$^2$COPE: Self-Supervised Concept Discovery", abstract="Concepts."),
+        Paper(id="2601.00002", title="Ask, Solve, Generate: Self-Evolving Multimodal Models", abstract="Roles."),
+        Paper(id="2601.00003", title="Stability vs. Manipulability: Robustness of LLM Judges", abstract="Judges."),
+        Paper(id="2601.00004", title="ttda704 at SemEval-2026 Task 6: Prompting for Evasion", abstract="Prompts."),
+        Paper(id="2601.00005", title="ttda704 at SemEval-2026 Task 4: Narrative Similarity", abstract="Stories."),
+        Paper(id="2601.00006", title="Drug Discovery with Graphs", abstract="We propose UniD$^3$, a RAG framework."),
+    ]
+    for paper in papers:
+        store.upsert(paper, make_passages(paper))
+    store.write_aliases(list(alias_rows(store)))
+    assert resolve(store, clean_question("S^2COPE concept discovery: how is it different?")).paper == papers[0]
+    assert resolve(store, "Ask, Solve, Generate: what's novel about it").paper == papers[1]
+    assert resolve(store, "Stability vs. Manipulability paper on LLM judges - what's new here").paper == papers[2]
+    assert resolve(store, "any papers on Stability vs. Manipulability?").paper is None  # a search
+    assert resolve(store, "how does the ttda704 system for SemEval-2026 Task 4 work").paper == papers[4]
+    assert resolve(store, "and ttda704?", current="2601.00004").paper == papers[3]
+    assert resolve(store, clean_question("What does UniD^3 produce?")).paper == papers[5]
+    assert clean_question("what is 10^3 here") == "what is 10^3 here"  # a number keeps its power
+    store.close()
+
+
 def test_a_name_two_papers_go_by_is_told_apart_by_the_words_around_it(tmp_path: Path, embedder: Embedder) -> None:
     """Two papers called APEX: the question's other words choose (a search among the two); a bare "what is
     APEX?" is asked back with both listed, and in a chat about one of them the name means that one."""
@@ -180,7 +207,7 @@ def test_a_name_two_papers_go_by_is_told_apart_by_the_words_around_it(tmp_path: 
     )
     store = Store.open_writable(tmp_path / "home")
     ingest(store, [source], Settings(), embedder.encode)
-    question = "what makes APEX different from other evolutionary prompt optimizers"  # as many words in each
+    question = "what makes APEX different from other evolutionary optimisers of prompts"  # as many words in each
     assert resolve(store, question).paper is None  # the store alone cannot tell
     library = Library(store, embedder)
     answer = library.ask(question)

@@ -19,7 +19,7 @@ from retrieval.compose import (
 )
 from retrieval.embed import Vectors
 from retrieval.facets import CUES, detect_facet
-from retrieval.library import Library
+from retrieval.library import Library, leave_out
 from retrieval.paper import Paper
 from retrieval.search import Hit
 
@@ -217,10 +217,26 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("what bounds do they prove", "results"),
         ("open problems left in the amenability bounds paper?", "future_work"),  # "bounds" names the paper here
         ("what's AnySimLite's worst case vs the big LLaMA baseline", "limitations"),
+        ("which conditions do they compare", "method"),  # what the study sets side by side, not "compare A and B"
+        ("why does it matter for people comparing decoding methods?", "significance"),  # not "methods"
+        ("what's holding RL back in games according to them", "limitations"),
+        ("what practical concerns does it raise about deployment", "limitations"),
+        ("what can't spectral filtering speed up", "limitations"),
+        ("what can it do that reconstruction-based simulators can't", ""),  # what it adds, not what it cannot
+        ("is this really the first wrist sensor approach?", "novelty"),
+        ("did they also put out a benchmark?", "contributions"),
+        ("what's the recipe", "method"),
+        ("whats the fix proposed", "method"),
+        ("what question do they investigate and how", "about"),
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
     assert detect_facet(question) == facet
+
+
+def test_the_question_without_the_name_is_read_as_asked() -> None:
+    focus = leave_out("How did team LinguIUTics do at PsyDefDetect?", ("LinguIUTics",))
+    assert focus == "How did team do at PsyDefDetect?" and detect_facet(focus) == "results"
 
 
 def test_a_comparison_with_one_paper_named_asks_how_well_it_does() -> None:
