@@ -6,7 +6,7 @@ model is sure enough to overrule the rule that does (retrieval/library.py, OVERR
 
 DIR must hold the 2026-06 month: each labelled question loses the words that name its paper (an id, a
 title, a name), as `paperbot ask` does before it looks at the wording. Training data, all our own:
-- the labelled 2026-06 question sets A-C, E-W, Z and ZA (D is kept out for measuring, X and Y are blind);
+- the labelled 2026-06 question sets A-C, E-Z and ZA (D is kept out for measuring, ZB and ZC are blind);
 - bench/intents_*.jsonl: phrasings of the eight facets that name no paper.
 One L2-regularised softmax regression over retrieval/intent.py's features, fitted by gradient descent in numpy.
 --check first prints, for each labelled set, the facet accuracy with a model trained without that set (leave
@@ -36,9 +36,9 @@ from retrieval.resolve import resolve  # noqa: E402
 from retrieval.store import Store  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)
-SETS = {  # sets A-W, Z and ZA but D; no model is trained on D (kept for measuring) nor on X and Y (blind)
+SETS = {  # sets A-Z and ZA but D; no model is trained on D (kept for measuring) nor on ZB and ZC (blind)
     name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
-    for name in [*"ABCEFGHIJKLMNOPQRSTUVWZ", "ZA"]
+    for name in [*"ABCEFGHIJKLMNOPQRSTUVWXYZ", "ZA"]
 }
 PHRASINGS = sorted((ROOT / "bench").glob("intents_*.jsonl"))
 L2 = 1.0
