@@ -15,7 +15,8 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwho (is|are) the authors?\b"
      r"|\bwritten by\b|\bwhose (paper|work)\b|\bwho (are|were|is)\b.{0,40}\bauthors?\b"),
     ("method", r"\bhow (was|were|is|are|did|do|does) .{0,40}\bevaluat"
-     r"|\bwhich (\w+ ){1,2}(do|did|does) (they|it) compare\b"),  # what the study sets side by side
+     r"|\bwhich (\w+ ){1,2}(do|did|does) (they|it) compare\b"  # what the study sets side by side
+     r"|\b(evaluation|experimental|experiment|test) (setup|set-up|protocol)\b"),
     ("results", r"\bhow (well|much better|much|fast|good|close|accurate|big|large)\b"
      r"|\b(does|did|do) (it|they|this|the \w+|[\w-]+( [\w-]+){0,2}) (beat|outperform|surpass|win)"
      r"|\bwhich .{0,30}\b(won|wins|worked best|was best|is best|performed best)\b"

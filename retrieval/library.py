@@ -100,6 +100,9 @@ ASKS_AUTHORS = re.compile(
     r"|show|showed)\b",
     re.IGNORECASE,
 )
+# "there's a paper on an LLM email dispatcher ..., what's it about", "that paper asking if neural nets can discover
+# zero - what's it about": one paper, described in words and asked about as "it"
+ASKS_OF_IT = re.compile(r"\b(what('?s| is| was) it|(is|does|did|can|could|will|would) it)\b", re.IGNORECASE)
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 
@@ -251,9 +254,13 @@ class Library:
 
     def asked_of(self, text: str) -> Subject | None:
         """The paper whose authors a question asks something of ("VG2GT voxel gaussian splatting transformer - do
-        they mention any downsides?", "how do they train a VLA from unlabeled human egocentric videos?") without
-        naming it, when a search for the question finds it far ahead and the question asks for a facet."""
-        if not ASKS_AUTHORS.search(text) or is_topic_question(text) or asks_for_papers(text) or not is_question(text):
+        they mention any downsides?", "how do they train a VLA from unlabeled human egocentric videos?"), or that it
+        asks about as "it" ("there's a paper on an LLM email dispatcher ..., what's it about"), without naming it,
+        when a search for the question finds it far ahead and the question asks for a facet."""
+        asks_of = ASKS_AUTHORS.search(text) or ASKS_OF_IT.search(text)
+        if not asks_of or asks_for_papers(text) or not is_question(text):
+            return None  # "is there a paper on ...?", "any papers on ...": a search
+        if is_topic_question(text) and not SAYS_PAPER.search(text):
             return None
         vector = self.embedder.encode_one(text)
         if detect_facet(text) not in FACET_WORDS and guess_facet(text, vector)[1] < MIN_ASKED_OF_GUESS:

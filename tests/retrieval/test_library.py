@@ -228,6 +228,7 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("what's the recipe", "method"),
         ("whats the fix proposed", "method"),
         ("what question do they investigate and how", "about"),
+        ("what was the evaluation setup for the benchmark", "method"),  # not "evaluation": what they found
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
@@ -292,7 +293,7 @@ def test_limitations_said_in_other_words_are_shown_as_the_closest_sentence(libra
     assert closest.kind == NEAREST_KIND and closest.passage in answer.text and closest.passage in abstract
     card = library.card("2605.30580")  # the card keeps to what is stated
     assert card is not None and card.key_findings[-2].text == "The abstract does not state its limitations."
-    none_close = library.ask("What are the limitations of 2605.30490?")
+    none_close = library.ask("What are the limitations of 2605.30400?")
     assert none_close.text == "The abstract does not state its limitations." and not none_close.sources
 
 
@@ -345,6 +346,25 @@ def test_a_question_to_the_authors_of_a_paper_it_does_not_name_takes_a_far_ahead
         assert answer.paper is None and answer.facet == "search"
     topic = library.ask("frozen benchmark labels with silently propagated errors, any downsides?")  # asks no one
     assert topic.paper is None and topic.facet == "search"
+
+
+@pytest.mark.parametrize(
+    ("question", "taken"),
+    [
+        ("there's a paper on frozen benchmark labels with propagated errors, what's it about", True),
+        ("that paper asking whether benchmark labels stay frozen - what is it about?", True),
+        ("is there a paper on frozen benchmark labels with propagated errors?", False),  # a search
+        ("any papers on frozen benchmark labels, what is it about?", False),
+        ("frozen benchmark labels with propagated errors, what about them?", False),  # asks no one paper
+    ],
+)
+def test_a_paper_described_and_asked_about_as_it_takes_a_far_ahead_search_hit(
+    library: Library, monkeypatch: pytest.MonkeyPatch, question: str, taken: bool
+) -> None:
+    hits = [Hit("2605.30504", 6.0, ""), Hit("2605.30570", 1.0, "")]
+    monkeypatch.setattr("retrieval.library.search", lambda *args: hits)
+    answer = library.ask(question)
+    assert (answer.paper is not None and answer.paper.id == "2605.30504" and answer.facet == "about") == taken
 
 
 def test_a_position_paper_states_no_results_but_an_empirical_one_does(library: Library) -> None:
@@ -564,3 +584,9 @@ def test_a_result_said_as_a_speedup_is_stated_whatever_its_role(monkeypatch: pyt
     assert found.stated and any("orders of magnitude" in c.text for c in found.picked)
     position = "We argue that benchmarks should be audited. We discuss three cases. We call for shared norms."
     assert not find_facet(Paper(id="2606.00001", title="A position", abstract=position), "results").stated
+    survey = (
+        "Dynamic scenes can be reconstructed with Gaussians. We group the methods into two paradigms. Our findings "
+        "reveal that structure-guided methods reconstruct better while Gaussian-centric ones render faster."
+    )
+    found = find_facet(Paper(id="2606.00452", title="Beyond Static Gaussians", abstract=survey), "results")
+    assert found.stated and any("findings reveal" in c.text for c in found.picked)
