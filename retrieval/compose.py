@@ -57,15 +57,16 @@ STATED_LOGIT = {"limitations": -1.0, "future_work": -1.0, "results": -1.0}
 # ("performance degrades under domain shift"). On sets A-R (asked as `paperbot ask` does, at 5144fde) it shows
 # the labelled sentence for 37 limitation and 28 future-work questions of the 67 and 36 the cues alone had
 # answered "not stated", and a sentence for 58 (55) whose labellers found none; each still says "does not state".
-# Lowered from -1.5 and -2.0 (2026-11-30): of the questions on sets A-Z and ZA (the ranker trains on them) answered
-# "not stated" whose
-# abstract the labellers found a limitation (future work) in, the sentence shown is a labelled one for 85 of 116
-# (50 of 55) rather than 74 (36), a wrong one for 27 (3) rather than 18 (2); most abstracts with none now show one.
+# Lowered from -1.5 and -2.0 (2026-11-30): of the questions on sets A-Z and ZA (the ranker trains on them)
+# answered "not stated" whose abstract the labellers found a limitation (future work) in, the sentence shown is a
+# labelled one for 85 of 116 (50 of 55) rather than 74 (36), a wrong one for 27 (3) rather than 18 (2); most
+# abstracts with none now show one.
 NEAREST_LOGIT = {"limitations": -2.5, "future_work": -2.5}
 # A sentence that says it outperforms, is faster by orders of magnitude or gives a percentage reports a result,
 # even where the role tagger calls it a method and the ranker scores it under STATED_LOGIT. Of the 37 results
 # questions of sets A-W, Z and ZA answered "not stated" at 8bbf3fd, the 7 whose abstract has such a sentence
-# were all labelled stated; none of the 23 labelled "not stated" has one.
+# were all labelled stated; none of the 23 labelled "not stated" has one. So does "we find" or "our findings
+# reveal" (a survey's "Our findings reveal that structure-guided methods ..." was answered "not stated", ZB).
 REPORTS_RESULT = re.compile(
     r"\b(outperform\w*|surpass\w*|speed-?ups?|orders? of magnitude|state-of-the-art|sota|beats?)\b"
     r"|\b(we find|our (findings|results|experiments|analysis) (show|reveal|indicate|demonstrate|suggest)"

@@ -407,8 +407,8 @@ def exact_case(alias: str, kind: str) -> bool:
 
 def shared_name(paper_ids: set[str], store: Store, question: str, current: str | None) -> str:
     """Which of the papers that go by one name a question means: the only one, the chat's current paper, or
-    the one whose title and abstract hold more of the question's words; "" when none stands out (the library
-    then lets a search of the question choose, see `namesakes`)."""
+    the one whose title holds more of the question's words, then whose title and abstract do; "" when none
+    stands out (the library then lets a search of the question choose, see `namesakes`)."""
     if len(paper_ids) == 1:
         return next(iter(paper_ids))
     if current in paper_ids:

@@ -116,16 +116,22 @@ def test_names_shouted_in_capitals_count_only_where_written_so(tmp_path: Path) -
     store.close()
 
 
-def test_a_title_names_its_paper_even_when_the_name_is_also_a_word(tmp_path: Path) -> None:
+def _named_store(tmp_path: Path, papers: list[Paper]) -> Store:
+    """A store of `papers` with the names they go by, as an ingest leaves it."""
     store = Store.open_writable(tmp_path)
+    for paper in papers:
+        store.upsert(paper, make_passages(paper))
+    store.write_aliases(list(alias_rows(store)))
+    return store
+
+
+def test_a_title_names_its_paper_even_when_the_name_is_also_a_word(tmp_path: Path) -> None:
     papers = [
         Paper(id="2601.00001", title="CoGS: Composing Scenes", abstract="Gears and cogs and more cogs."),
         Paper(id="2601.00002", title="Neural Procedural Memory: Agents That Remember", abstract="Agents remember."),
         *(Paper(id=f"2601.001{n:02d}", title=f"Cogs {n}", abstract="Cogs turn.") for n in range(5)),
     ]
-    for paper in papers:
-        store.upsert(paper, make_passages(paper))
-    store.write_aliases(list(alias_rows(store)))
+    store = _named_store(tmp_path, papers)
     assert resolve(store, "How does CoGS work?").paper == papers[0]
     assert resolve(store, "how do cogs work?").paper is None  # the word, not the name
     assert resolve(store, "What is Neural Procedural Memory about?").paper == papers[1]
@@ -135,7 +141,6 @@ def test_a_title_names_its_paper_even_when_the_name_is_also_a_word(tmp_path: Pat
 def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path) -> None:
     """ "the Arbiter agent" names "The Arbiter Agent: ..." (no other paper says it), "See & Sniff" keeps its "&";
     "Physics from Video", which another paper also says, is still a name only as the title writes it."""
-    store = Store.open_writable(tmp_path)
     papers = [
         Paper(id="2601.00001", title="The Arbiter Agent: Monitoring Conversations", abstract="We monitor agents."),
         Paper(id="2601.00002", title="See & Sniff: Learning Visuo-Olfactory Representations", abstract="Odors."),
@@ -145,9 +150,7 @@ def test_a_title_name_no_other_paper_says_is_its_name_in_any_case(tmp_path: Path
         Paper(id="2601.00006", title="Less Context, Better Agents: Efficient Context Engineering", abstract="Less."),
         Paper(id="2601.00007", title="Steering LLMs? Actually, Autoencoders Win", abstract="We compare."),
     ]
-    for paper in papers:
-        store.upsert(paper, make_passages(paper))
-    store.write_aliases(list(alias_rows(store)))
+    store = _named_store(tmp_path, papers)
     assert resolve(store, "what's the Arbiter agent").paper == papers[0]
     assert resolve(store, "any work on an arbiter agent for chats?").paper is None  # words, not its name
     assert resolve(store, "The arbiter agent idea: is it new?").paper is None  # only the sentence's capital
@@ -164,7 +167,6 @@ def test_a_title_is_named_as_people_type_it(tmp_path: Path) -> None:
     """A title's name without its TeX ("S^2COPE"), without its commas ("Ask, Solve, Generate"), said before
     "paper on" ("Stability vs. Manipulability paper on LLM judges"); a shared task team's name stands for its
     papers, and the task's number in the question tells them apart."""
-    store = Store.open_writable(tmp_path)
     papers = [
         Paper(id="2601.00001", title="S$^2$COPE: Self-Supervised Concept Discovery", abstract="Concepts."),
         Paper(id="2601.00002", title="Ask, Solve, Generate: Self-Evolving Multimodal Models", abstract="Roles."),
@@ -173,9 +175,7 @@ def test_a_title_is_named_as_people_type_it(tmp_path: Path) -> None:
         Paper(id="2601.00005", title="ttda704 at SemEval-2026 Task 4: Narrative Similarity", abstract="Stories."),
         Paper(id="2601.00006", title="Drug Discovery with Graphs", abstract="We propose UniD$^3$, a RAG framework."),
     ]
-    for paper in papers:
-        store.upsert(paper, make_passages(paper))
-    store.write_aliases(list(alias_rows(store)))
+    store = _named_store(tmp_path, papers)
     assert resolve(store, clean_question("S^2COPE concept discovery: how is it different?")).paper == papers[0]
     assert resolve(store, "Ask, Solve, Generate: what's novel about it").paper == papers[1]
     assert resolve(store, "Stability vs. Manipulability paper on LLM judges - what's new here").paper == papers[2]
@@ -222,7 +222,6 @@ def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) 
     """An acronym the paper defines for its own method names it. A field's acronym (one others use too) is no
     name; a styled word ("ROManian") written as a plain word, or a name the current paper also uses, does not
     switch papers."""
-    store = Store.open_writable(tmp_path)
     papers = [
         Paper(
             id="2601.00001",
@@ -250,9 +249,7 @@ def test_a_name_is_what_the_paper_coins_written_as_it_writes_it(tmp_path: Path) 
             abstract="A VAE is a bottleneck. In this paper, we propose Representation Forcing (RF), a technique.",
         ),
     ]
-    for paper in papers:
-        store.upsert(paper, make_passages(paper))
-    store.write_aliases(list(alias_rows(store)))
+    store = _named_store(tmp_path, papers)
     names = {alias for alias, _, _ in alias_rows(store)}
     assert {"RISC", "ROMPAR", "TT-DAC-PS", "FREUD"} <= names and not {"UIE", "RPC"} & names  # others use them
     assert resolve(store, "How is RISC different from majority voting?").paper == papers[0]  # RISC-V is not RISC
