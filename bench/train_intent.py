@@ -27,6 +27,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from train_facets import SETS  # noqa: E402  # the labelled sets both models train on, named once
+
 from retrieval.compose import FACET_WORDS  # noqa: E402
 from retrieval.embed import Embedder  # noqa: E402
 from retrieval.facets import NAMED, detect_facet  # noqa: E402
@@ -36,10 +38,6 @@ from retrieval.resolve import resolve  # noqa: E402
 from retrieval.store import Store  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)
-SETS = {  # sets A-Z and ZA but D; no model is trained on D (kept for measuring) nor on ZB and ZC (blind)
-    name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
-    for name in [*"ABCEFGHIJKLMNOPQRSTUVWXYZ", "ZA"]
-}
 PHRASINGS = sorted((ROOT / "bench").glob("intents_*.jsonl"))
 L2 = 1.0
 STEPS = 1500
