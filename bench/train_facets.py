@@ -3,8 +3,8 @@
 
     .venv/bin/python bench/train_facets.py [--check] [--questions bench/facets_2026-06.jsonl ...] [--out FILE]
 
-Uses only our own labelled 2026-06 questions (by default sets A-Z and ZA but D; D is kept out for measuring,
-ZB and ZC are blind).
+Uses only our own labelled 2026-06 questions (by default sets A-Z and ZA-ZE but D; D is kept out for measuring,
+ZF, ZG and ZH are blind).
 For every question, each sentence of the paper's abstract is one example: positive when it is a labelled
 answer, so a question whose facet the abstract does not state gives only negatives (which is what lets
 compose.STATED_LOGIT tell a stated limitation from a cue word). Two L2-regularised logistic regressions per
@@ -52,9 +52,9 @@ from retrieval.ranking import FEATURES, WEIGHTS, features  # noqa: E402
 from retrieval.roles import RoleTagger  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)  # the eight facets an abstract answers
-SETS = {  # sets A-Z and ZA but D; no model is trained on D (kept for measuring) nor on ZB and ZC (blind)
+SETS = {  # sets A-Z and ZA-ZE but D; no model is trained on D (kept for measuring) nor on ZF-ZH (blind)
     name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
-    for name in [*"ABCEFGHIJKLMNOPQRSTUVWXYZ", "ZA"]
+    for name in [*"ABCEFGHIJKLMNOPQRSTUVWXYZ", "ZA", "ZB", "ZC", "ZD", "ZE"]
 }
 MONTH = ROOT.parent / "shared" / "data" / "arxiv" / "daily_cs_2026-06.jsonl"
 L2 = 1.0
@@ -111,7 +111,7 @@ def load(path: Path, titles: dict[str, str], embedder: Embedder, tagger: RoleTag
         cands = [Candidate(t, i, "abstract") for i, t in enumerate(texts)]
         sims = similarity_to(focus, cands, embedder.encode)
         roles, vectors = read[item["paper"]]
-        x = features(texts, roles, sims)
+        x = features(texts, roles, sims, focus)
         found.append(
             Question(
                 facet, texts, x, vectors, expected["stated"], list(expected["sentences"]), expected.get("fact", "")

@@ -6,7 +6,7 @@ model is sure enough to overrule the rule that does (retrieval/library.py, OVERR
 
 DIR must hold the 2026-06 month: each labelled question loses the words that name its paper (an id, a
 title, a name), as `paperbot ask` does before it looks at the wording. Training data, all our own:
-- the labelled 2026-06 question sets A-C, E-Z and ZA (D is kept out for measuring, ZB and ZC are blind);
+- the labelled 2026-06 question sets A-C, E-Z and ZA-ZE (D is kept out for measuring, ZF-ZH are blind);
 - bench/intents_*.jsonl: phrasings of the eight facets that name no paper.
 One L2-regularised softmax regression over retrieval/intent.py's features, fitted by gradient descent in numpy.
 --check first prints, for each labelled set, the facet accuracy with a model trained without that set (leave
@@ -114,7 +114,7 @@ def main() -> int:
     phrasings = [featurise(*load(path, None)) for path in PHRASINGS]
     if args.check:
         check(data, phrasings)
-    left = set(re.findall(r"ZA|[A-Z]", args.leave_out.upper()))  # "FG", "F,G", "ZA" (one set)
+    left = set(re.findall(r"Z[A-H]|[A-Z]", args.leave_out.upper()))  # "FG", "F,G", "ZA" (one set)
     rows = [v for k, v in data.items() if k not in left] + phrasings
     w, b = fit(np.vstack([r[2] for r in rows]), np.concatenate([r[1] for r in rows]))
     np.savez_compressed(args.out, facets=np.array(FACETS), weights=w.astype(np.float32), bias=b.astype(np.float32))

@@ -112,9 +112,10 @@ def score_candidates(
     similarity: Vectors,
     roles: Sequence[str] = (),
     vectors: Vectors | None = None,
+    asked: str = "",
 ) -> list[float]:
     if all(c.kind == "abstract" for c in cands):
-        learned = learned_scores(facet, [c.text for c in cands], roles, similarity, vectors)
+        learned = learned_scores(facet, [c.text for c in cands], roles, similarity, vectors, asked)
         if learned is not None:
             return [score * LEARNED_SCALE for score in learned]
     return hand_scores(cands, facet, similarity, roles)
@@ -255,17 +256,19 @@ def find_facet(
     release: bool = False,
     vectors: Vectors | None = None,
     pointed: Callable[[Sequence[Candidate]], int | None] | None = None,
+    asked: str = "",
 ) -> Finding:
     """The sentences of `paper` that answer `facet`, ranked by cues, sentence roles (one per abstract
     sentence, from retrieval/roles.py), position and `similarity` to the question (if given). `release`: the
     question asks whether code or data is out, so a release note answers first. `vectors`: the abstract
     sentences' MiniLM vectors, which the learned ranker reads when given. `pointed`: the position of a sentence
-    the question points at (`pointed_sentence`), answered in place of the weakest of the others."""
+    the question points at (`pointed_sentence`), answered in place of the weakest of the others. `asked`: the
+    question beyond the paper's name, whose words the learned ranker looks for in each sentence."""
     cands = candidates(paper, facet)
     if not cands:
         return Finding(facet, (), ())
     sims = similarity(cands) if similarity else np.zeros(len(cands), dtype=np.float32)
-    scores = score_candidates(cands, facet, sims, roles, vectors)
+    scores = score_candidates(cands, facet, sims, roles, vectors, asked)
     learned = all(c.kind == "abstract" for c in cands) and has_learned(facet)
     floor = STATED_LOGIT[facet] * LEARNED_SCALE if learned and facet in STATED_LOGIT else None
     if facet == "results" and any(REPORTS_RESULT.search(c.text) for c in cands):
@@ -374,6 +377,7 @@ def answer_from_paper(
         release,
         vectors,
         point if facet in POINTED_FACETS else None,
+        focus,
     )
     sources = tuple(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)

@@ -14,6 +14,23 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("authors", r"\bwho (wrote|are the authors|authored|built|made|created|developed|did)\b|\bwho('s| is| are) behind\b"
      r"|\b(list|name)s? (of )?the authors\b|\bauthor list\b|^\W*authors?\b|\bwho (is|are) the authors?\b"
      r"|\bwritten by\b|\bwhose (paper|work)\b|\bwho (are|were|is)\b.{0,40}\bauthors?\b"),
+    # What a finding means beyond itself: "the broader lesson from their results", "what does that imply about ..."
+    ("significance", r"\b(broader|bigger|wider|general|overall) (lessons?|takeaways?|implications?|picture)\b"
+     r"|\bmore broadly\b|\b(imply|implies|suggests?|say|says|tells? us|teach(es)? us) about\b"
+     r"(?!.{0,40}\b(future|next|limitations?|weakness\w*|method)\b)|\bwhat (does|do|did) (that|this|it) imply\b"),
+    # Doubting the reach of a claim: "does it generalize outside europe", "how conclusive is the evidence"
+    ("limitations", r"^\W*(and |so |but |ok )?(do|does|did|is|are|was|were|can|could|will|would)\b.{0,80}"
+     r"\b((fully|actually|really|completely) (solve|fix|work|eliminate|remove)|on (every|all|each) "
+     r"|generali[sz]e (to|outside|beyond|across)|hold(s)? up (on|for|in|outside|beyond|under|with|to|if)"
+     r"|for any (kind|type|sort|class))"
+     r"|\bhow (solid|conclusive|reliable|convincing|trustworthy|definitive) (is|are|was|were)\b"
+     r"|\bhow much (weight|trust|stock|faith)\b|\bmature\b.{0,40}\bor\b"),
+    # The size of an artifact, not of an effect: "how big is CoTIR-Bench" (not "how big are the gains")
+    ("contributions", r"\bhow (big|large) (is|was|are|were)\b(?!.{0,25}\b(gap|effect|gains?|improvements?"
+     r"|differences?|speed.?ups?|boost|drop|margin|increases?|reductions?|jump|lift|advantage|savings?|loss)\b)"),
+    # A release still to come: "are they gonna release the dataset", "downloadable yet or still to come?"
+    ("future_work", r"\b(will|gonna|going to|plan(s|ning)? to|intend to)\b.{0,40}\b(release|publish|open.?source)"
+     r"|\b(available|downloadable|released|out)\b.{0,10}\byet\b|\bstill to come\b"),
     ("method", r"\bhow (was|were|is|are|did|do|does) .{0,40}\bevaluat"
      r"|\bwhich (\w+ ){1,2}(do|did|does) (they|it) compare\b"  # what the study sets side by side
      r"|\b(evaluation|experimental|experiment|test) (setup|set-up|protocol)\b"),

@@ -4,8 +4,9 @@ Trained by bench/train_facets.py on our own labelled 2026-06 questions (bench/fa
 stored in retrieval/facet_weights.json; without that file (or for a facet it lacks) the hand-set scores
 of retrieval/compose.py are used. Features of a sentence, for one facet: its role (one-hot, from
 retrieval/roles.py), relative position, first / last, the cue of every facet, earlier-work phrasing, a number,
-its length and its similarity to what the question says beyond asking; a second model per facet also reads the
-sentence's MiniLM vector, where the caller has it (as `paperbot ask` and the card do).
+its length, its similarity to what the question says beyond asking, and how much of that it says in the same words
+(`word_overlap`); a second model per facet also reads the sentence's MiniLM vector, where the caller has it (as
+`paperbot ask` and the card do).
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.embed import DIM, Vectors
-from retrieval.facets import CUES, EARLIER_WORK, PRIOR_WORK
+from retrieval.facets import ASKING_WORDS, CUES, EARLIER_WORK, PRIOR_WORK
 from retrieval.roles import LABELS
+from retrieval.search import fts_words
 
 WEIGHTS = Path(__file__).with_name("facet_weights.json")
 VECTOR_DIMS = DIM  # the second model's extra features: the sentence's MiniLM vector
@@ -38,6 +40,8 @@ FEATURES = (
     "number",
     "length",
     "similarity",
+    "overlap",
+    "overlap_best",
 )
 _NUMBER = re.compile(r"\d")
 _PHRASES = tuple(
@@ -54,9 +58,36 @@ _PHRASES = tuple(
 )
 
 
-def features(sentences: Sequence[str], roles: Sequence[str], similarity: Vectors) -> np.ndarray:
-    """One row of FEATURES per sentence of an abstract."""
+STEM = 5  # letters a word is compared by: "sycophantic" / "sycophancy", "converge" / "convergence"
+
+
+def _stems(text: str) -> set[str]:
+    return {word[:STEM] for word in fts_words(text) if word not in ASKING_WORDS}
+
+
+def word_overlap(asked: str, sentences: Sequence[str]) -> np.ndarray:
+    """Per sentence: the share of what `asked` says beyond asking that the sentence says in the same words, each
+    word weighted by how few of the abstract's sentences use it ("how bad is the convergence?" points at the one
+    sentence on convergence); and 1.0 for the sentence that shares the most, if any shares a word."""
+    said = [_stems(text) for text in sentences]
     n = len(sentences)
+    weights = {}
+    for stem in _stems(asked):
+        uses = sum(stem in words for words in said)
+        if uses:
+            weights[stem] = math.log(1 + n / uses)
+    total = sum(weights.values())
+    share = np.asarray(
+        [sum(w for stem, w in weights.items() if stem in words) / total if total else 0.0 for words in said]
+    )
+    best = (share == share.max()) & (share > 0) if n else share > 0
+    return np.stack([share, best.astype(np.float64)], axis=1).reshape(n, 2)
+
+
+def features(sentences: Sequence[str], roles: Sequence[str], similarity: Vectors, asked: str = "") -> np.ndarray:
+    """One row of FEATURES per sentence of an abstract; `asked`: what the question says beyond naming the paper."""
+    n = len(sentences)
+    overlap = word_overlap(asked, sentences)
     rows = []
     for i, text in enumerate(sentences):
         role = roles[i] if i < len(roles) else ""
@@ -73,6 +104,7 @@ def features(sentences: Sequence[str], roles: Sequence[str], similarity: Vectors
                 1.0 if _NUMBER.search(text) else 0.0,
                 math.log(1 + len(text)) / 6,
                 float(similarity[i]) if i < len(similarity) else 0.0,
+                *overlap[i],
             ]
         )
     return np.asarray(rows, dtype=np.float64).reshape(n, len(FEATURES))
@@ -113,14 +145,19 @@ def has_learned(facet: str) -> bool:
 
 
 def learned_scores(
-    facet: str, sentences: Sequence[str], roles: Sequence[str], similarity: Vectors, vectors: Vectors | None = None
+    facet: str,
+    sentences: Sequence[str],
+    roles: Sequence[str],
+    similarity: Vectors,
+    vectors: Vectors | None = None,
+    asked: str = "",
 ) -> list[float] | None:
     """The model's log-odds that each sentence answers `facet`, or None when no model is trained for it.
     With `vectors` (each sentence's MiniLM vector, as retrieval/roles.py reads them) the model that also reads
-    them scores; without, the one that does not."""
+    them scores; without, the one that does not. `asked`: the question beyond the paper's name, if any."""
     if not sentences:
         return None
-    x = features(sentences, roles, similarity)
+    x = features(sentences, roles, similarity, asked)
     read = load_vector_weights().get(facet)
     if read is not None and vectors is not None and vectors.shape == (len(sentences), VECTOR_DIMS):
         x, model = np.hstack([x, vectors.astype(np.float64)]), read

@@ -152,7 +152,7 @@ _HEAD = (
     r"|authors)"
 )
 _THE_X_PAPER = re.compile(
-    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,=/]+\s+){1,10}?)(?<!future )"
+    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this)\b)[\w\-'.&+,=/*]+\s+){1,10}?)(?<!future )"
     + _HEAD
     + r"\b(?:\s+(?:on|about|with|for|from|in)\s+([^?,;:]+))?",
     re.IGNORECASE,
@@ -160,9 +160,12 @@ _THE_X_PAPER = re.compile(
 _X_PAPER_OPENS = re.compile(  # "Fox hallucination decoding paper - what's the new insight"
     r"^\W*((?:[\w\-'.&+]+\s+){2,8}?)(?:paper|study|survey|preprint)\s*[-–—:,]", re.IGNORECASE
 )
-_THE_PAPER_THAT = re.compile(
-    r"\b(?:the|that|this) (?:paper|work|study|article|preprint|one) (?:that|which|where|on|about|with|proposing"
-    r"|introducing|using|showing)\s+([^?,;:]+)",
+_ASKING_ON = re.compile(
+    r"\s[-–—]\s|\s(?:what|how|why|which)\b|\b(?:different|differs?|compared?) (?:from|to|with)\b", re.I
+)
+_THE_PAPER_THAT = re.compile(  # "that ICIP paper using nerf renders ...", "the study measuring ... attitudes"
+    r"\b(?:the|that|this) (?:[\w\-]+ ){0,2}?(?:paper|work|study|article|preprint|one) (?:that|which|where|on|about"
+    r"|with|(?!during\b|being\b|having\b)[a-z]+ing)\s+([^?,;:]+)",
     re.IGNORECASE,
 )
 
@@ -174,8 +177,8 @@ def description(question: str) -> tuple[str, ...]:
     if is_topic_question(question) or asks_for_papers(question):
         return ()
     found = _THE_PAPER_THAT.search(question)
-    if found:
-        return (found.group(1).strip(),)
+    if found:  # up to where the question goes on: "... on tissue - what does it do that MIL doesn't"
+        return (_ASKING_ON.split(found.group(1))[0].strip(),)
     glossed = name_glossed(question)
     if glossed:
         return glossed

@@ -229,6 +229,20 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("whats the fix proposed", "method"),
         ("what question do they investigate and how", "about"),
         ("what was the evaluation setup for the benchmark", "method"),  # not "evaluation": what they found
+        ("How big is CoTIR-Bench?", "contributions"),  # the size of what they built
+        ("how big is it and whats in each example", "contributions"),
+        ("how big are the gains over the baseline", "results"),  # the size of an effect
+        ("whats the broader lesson from their experiments", "significance"),  # not "experiments": what they found
+        ("what do their results imply more broadly?", "significance"),
+        ("what does that say about how ready agents are for real users?", "significance"),
+        ("what does it say about future work", "future_work"),
+        ("does it generalize outside europe", "limitations"),  # doubting how far the claim reaches
+        ("How conclusive is the paper's evidence?", "limitations"),
+        ("did the finetuning actually fix the problem?", "limitations"),
+        ("does it win on every fairness metric?", "limitations"),
+        ("how well does the substrate hold up across domains", "results"),  # how well: what they measured
+        ("are they gonna release the dataset", "future_work"),  # a release still to come
+        ("Is the dataset downloadable yet or still to come?", "future_work"),
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:

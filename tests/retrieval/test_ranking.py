@@ -14,6 +14,7 @@ from retrieval.ranking import (
     learned_scores,
     load_vector_weights,
     load_weights,
+    word_overlap,
 )
 
 SENTENCES = [
@@ -46,6 +47,17 @@ def test_features_have_one_row_per_sentence() -> None:
     x = features(SENTENCES, roles, np.zeros(4, dtype=np.float32))
     assert x.shape == (4, len(FEATURES)) and x[0, FEATURES.index("first")] == 1.0
     assert x[2, FEATURES.index("number")] == 1.0 and x[3, FEATURES.index("cue:limitations")] == 1.0
+
+
+def test_the_sentence_in_the_questions_own_words_stands_out() -> None:
+    overlap = word_overlap("does it need calibrating?", SENTENCES)  # "calibrating" and "calibration" share a stem
+    assert overlap[:, 0].tolist() == [0.0, 0.0, 0.0, 1.0] and overlap[:, 1].tolist() == [0.0, 0.0, 0.0, 1.0]
+    shared = word_overlap("how much faster is FastNet on the benchmarks", SENTENCES)  # "benchmarks" only asks
+    assert shared[2, 0] == 1.0 and 0.0 < shared[1, 0] < 1.0 and shared[:, 1].tolist() == [0.0, 0.0, 1.0, 0.0]
+    assert not word_overlap("what is it about?", SENTENCES).any()  # nothing said beyond asking
+    roles = ["background", "objective", "result", "other"]
+    x = features(SENTENCES, roles, np.zeros(4, dtype=np.float32), "does it need calibrating?")
+    assert x[3, FEATURES.index("overlap_best")] == 1.0 and x[0, FEATURES.index("overlap")] == 0.0
 
 
 def test_results_prefer_the_sentence_with_the_finding() -> None:

@@ -54,6 +54,17 @@ def test_a_lone_title_word_is_not_taken_for_the_title() -> None:
         ("how does the beam search decoding paper work", ("beam search decoding",)),  # "search": no search asked
         ("any papers on the KV-cache compression method?", ()),  # a topic search
         ("is there a paper on the KV-cache compression method?", ()),
+        ("that ICIP paper using nerf renders to train gaussian splatting, what's the idea",
+         ("nerf renders to train gaussian splatting",)),  # a word between "that" and "paper"
+        ("What did the study measuring worker safety attitudes from Reddit create?",
+         ("worker safety attitudes from Reddit create",)),  # any "-ing" verb describes
+        ("that CVPR paper on document QA where long answers cite figures - what did they release?",
+         ("document QA where long answers cite figures",)),  # ends where the asking starts
+        ("How is the paper predicting when clinicians reject answers different from static benchmarks?",
+         ("when clinicians reject answers",)),
+        ("does the A*-inspired commonsense obfuscation paper contribute theory?",
+         ("A*-inspired commonsense obfuscation",)),
+        ("what did the paper during training show", ()),  # "during" is no verb
     ],
 )  # fmt: skip
 def test_a_paper_described_in_words_is_recognised(question: str, expected: tuple[str, ...]) -> None:
