@@ -2,12 +2,15 @@
 """Train retrieval/intent_weights.npz: which facet a question asks when no wording rule names it, or when the
 model is sure enough to overrule the rule that does (retrieval/library.py, OVERRULED).
 
-    .venv/bin/python bench/train_intent.py --home DIR [--check] [--leave-out SETS] [--out FILE]
+    .venv/bin/python bench/train_intent.py --home DIR [--check] [--leave-out SETS] [--no-asked] [--out FILE]
 
 DIR must hold the 2026-06 month: each labelled question loses the words that name its paper (an id, a
 title, a name), as `paperbot ask` does before it looks at the wording. Training data, all our own:
 - the labelled 2026-06 question sets A-C, E-Z and ZA-ZE (D is kept out for measuring, ZF-ZH are blind);
-- bench/intents_*.jsonl: phrasings of the eight facets that name no paper.
+- bench/intents_*.jsonl: phrasings of the eight facets that name no paper;
+- bench/asked_2026-06_*.jsonl: 1,600 questions about 200 other 2026-06 papers, each labelled only with its facet
+  and paper, written by four helpers in four personas (a PhD student skimming, an engineer deciding whether to
+  adopt, a skeptical reviewer, a non-native speaker chatting); they name their papers as users do.
 One L2-regularised softmax regression over retrieval/intent.py's features, fitted by gradient descent in numpy.
 --check first prints, for each labelled set, the facet accuracy with a model trained without that set (leave
 one set out) of: the wording rules alone, the rules then the model where no rule matches, the model alone, and
@@ -39,6 +42,7 @@ from retrieval.store import Store  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)
 PHRASINGS = sorted((ROOT / "bench").glob("intents_*.jsonl"))
+ASKED = sorted((ROOT / "bench").glob("asked_2026-06_*.jsonl"))
 L2 = 1.0
 STEPS = 1500
 
@@ -104,6 +108,7 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="leave-one-set-out accuracy first")
     parser.add_argument("--leave-out", default="", help="sets not to train on, e.g. F,G or ZA, to measure on them")
     parser.add_argument("--out", default=str(WEIGHTS))
+    parser.add_argument("--no-asked", action="store_true", help="leave bench/asked_* out, to measure what they add")
     args = parser.parse_args()
     store, embedder = Store.open_readonly(Path(args.home)), Embedder()
 
@@ -112,6 +117,7 @@ def main() -> int:
 
     data = {name: featurise(*load(path, store)) for name, path in SETS.items()}
     phrasings = [featurise(*load(path, None)) for path in PHRASINGS]
+    phrasings += [featurise(*load(path, store)) for path in ([] if args.no_asked else ASKED)]  # never held out
     if args.check:
         check(data, phrasings)
     left = set(re.findall(r"Z[A-H]|[A-Z]", args.leave_out.upper()))  # "FG", "F,G", "ZA" (one set)
