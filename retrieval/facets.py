@@ -62,6 +62,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\b(actually|really|truly|genuinely) (new|novel)\b|\bdone before\b|\b(claimed|claim|claims) (to be )?"
      r"(new|novel|first)\b|\bthe first (to|one|paper|work|study|time|of)\b|\b(new|novel)\s*\?"
      r"|\b(really|actually|truly) the first\b"
+     r"|\b(key|core|main|central|new|novel|big) insights?\b|\binsights? (behind|that)\b"
      r"|\bwhat gaps? (does|do|did) (it|they|this|the \w+) (fill|close|address)\b"),
     ("compare", r"\bcompar(e|ison)\b|\bversus\b|\bvs\.?\s|\bdifferences? between\b|\bhow does .* differ\b"),
     # "how does T-FunS3D compare to state of the art": with one paper named, how well it does against others

@@ -14,7 +14,7 @@ from retrieval.library import Library
     ("question", "facet"),
     [
         ("what did they actually build", "contributions"),
-        ("key insight?", "novelty"),
+        ("what earlier work lacked", "novelty"),
         ("who is this for", "significance"),
         ("where does it struggle", "limitations"),
         ("what do they want to try after this", "future_work"),

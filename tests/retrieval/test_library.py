@@ -243,6 +243,7 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("how well does the substrate hold up across domains", "results"),  # how well: what they measured
         ("are they gonna release the dataset", "future_work"),  # a release still to come
         ("Is the dataset downloadable yet or still to come?", "future_work"),
+        ("key insight?", "novelty"),  # 26 of the 29 labelled questions on an insight ask what is new
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
