@@ -12,9 +12,10 @@ title, a name), as `paperbot ask` does before it looks at the wording. Training 
   and paper, written by four helpers in four personas (a PhD student skimming, an engineer deciding whether to
   adopt, a skeptical reviewer, a non-native speaker chatting); they name their papers as users do.
 One L2-regularised softmax regression over retrieval/intent.py's features, fitted by gradient descent in numpy.
---check first prints, for each labelled set, the facet accuracy with a model trained without that set (leave
-one set out) of: the wording rules alone, the rules then the model where no rule matches, the model alone, and
-what `paperbot ask` does (the model also overrules a rule when sure, unless the question names the facet).
+With --leave-out the left-out sets are scored together the same way. --check first prints, for each labelled set,
+the facet accuracy with a model trained without that set (leave one set out) of: the wording rules alone, the rules
+then the model where no rule matches, the model alone, and what `paperbot ask` does (the model also overrules a rule
+when sure, unless the question names the facet).
 """
 
 from __future__ import annotations
@@ -77,24 +78,28 @@ def check(data: dict[str, tuple[list[str], np.ndarray, np.ndarray]], phrasings: 
     for held in data:
         rows = [v for k, v in data.items() if k != held] + phrasings
         w, b = fit(np.vstack([r[2] for r in rows]), np.concatenate([r[1] for r in rows]))
-        questions, labels, x = data[held]
-        logits = x @ w + b
-        probs = np.exp(logits - logits.max(axis=1, keepdims=True))
-        probs /= probs.sum(axis=1, keepdims=True)
-        guessed, sure = probs.argmax(axis=1), probs.max(axis=1)
-        rules = [detect_facet(q) for q in questions]
-        rule_only = [FACETS.index(r) if r in FACETS else FACETS.index("about") for r in rules]
-        combined = [
-            FACETS.index(r) if r in FACETS else int(g) if r == "" else -1 for r, g in zip(rules, guessed, strict=True)
-        ]
-        shipped = [
-            int(g) if r == "" or (overruled(r, q) and p >= OVERRULED[r]) else FACETS.index(r) if r in FACETS else -1
-            for r, g, p, q in zip(rules, guessed, sure, questions, strict=True)
-        ]
-        print(f"set {held}: {len(labels)} questions; rules {np.mean(np.array(rule_only) == labels):.1%}, "
-              f"rules then model {np.mean(np.array(combined) == labels):.1%}, "
-              f"model alone {np.mean(guessed == labels):.1%}, "
-              f"as asked (overruled when sure) {np.mean(np.array(shipped) == labels):.1%}")  # fmt: skip
+        print(score(f"set {held}", w, b, *data[held]))
+
+
+def score(name: str, w: np.ndarray, b: np.ndarray, questions: list[str], labels: np.ndarray, x: np.ndarray) -> str:
+    """How often the facet of `questions` is right: by the rules, the rules then the model, the model, as asked."""
+    logits = x @ w + b
+    probs = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probs /= probs.sum(axis=1, keepdims=True)
+    guessed, sure = probs.argmax(axis=1), probs.max(axis=1)
+    rules = [detect_facet(q) for q in questions]
+    rule_only = [FACETS.index(r) if r in FACETS else FACETS.index("about") for r in rules]
+    combined = [
+        FACETS.index(r) if r in FACETS else int(g) if r == "" else -1 for r, g in zip(rules, guessed, strict=True)
+    ]
+    shipped = [
+        int(g) if r == "" or (overruled(r, q) and p >= OVERRULED[r]) else FACETS.index(r) if r in FACETS else -1
+        for r, g, p, q in zip(rules, guessed, sure, questions, strict=True)
+    ]
+    return (f"{name}: {len(labels)} questions; rules {np.mean(np.array(rule_only) == labels):.1%}, "
+            f"rules then model {np.mean(np.array(combined) == labels):.1%}, "
+            f"model alone {np.mean(guessed == labels):.1%}, "
+            f"as asked (overruled when sure) {np.mean(np.array(shipped) == labels):.1%}")  # fmt: skip
 
 
 def overruled(facet: str, question: str) -> bool:
@@ -123,6 +128,11 @@ def main() -> int:
     left = set(re.findall(r"Z[A-H]|[A-Z]", args.leave_out.upper()))  # "FG", "F,G", "ZA" (one set)
     rows = [v for k, v in data.items() if k not in left] + phrasings
     w, b = fit(np.vstack([r[2] for r in rows]), np.concatenate([r[1] for r in rows]))
+    if left:  # measured on what it was not trained on, together
+        kept = [v for k, v in data.items() if k in left]
+        questions = [q for v in kept for q in v[0]]
+        labels, x = np.concatenate([v[1] for v in kept]), np.vstack([v[2] for v in kept])
+        print(score(f"left out {','.join(sorted(left))}", w, b, questions, labels, x))
     np.savez_compressed(args.out, facets=np.array(FACETS), weights=w.astype(np.float32), bias=b.astype(np.float32))
     print(f"{sum(len(r[1]) for r in rows)} questions -> {args.out}")
     return 0
