@@ -69,10 +69,13 @@ def word_overlap(asked: str, sentences: Sequence[str]) -> np.ndarray:
     """Per sentence: the share of what `asked` says beyond asking that the sentence says in the same words, each
     word weighted by how few of the abstract's sentences use it ("how bad is the convergence?" points at the one
     sentence on convergence); and 1.0 for the sentence that shares the most, if any shares a word."""
-    said = [_stems(text) for text in sentences]
     n = len(sentences)
+    asking = _stems(asked)
+    if not asking or not n:  # the card, or "what is it about?": nothing to look for
+        return np.zeros((n, 2))
+    said = [_stems(text) for text in sentences]
     weights = {}
-    for stem in _stems(asked):
+    for stem in asking:
         uses = sum(stem in words for words in said)
         if uses:
             weights[stem] = math.log(1 + n / uses)
@@ -80,7 +83,7 @@ def word_overlap(asked: str, sentences: Sequence[str]) -> np.ndarray:
     share = np.asarray(
         [sum(w for stem, w in weights.items() if stem in words) / total if total else 0.0 for words in said]
     )
-    best = (share == share.max()) & (share > 0) if n else share > 0
+    best = (share == share.max()) & (share > 0)
     return np.stack([share, best.astype(np.float64)], axis=1).reshape(n, 2)
 
 
