@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,6 +27,7 @@ from retrieval.facets import (
     RELEASE_NOTE,
     RELEASE_NOTE_CHARS,
     ROLE_BONUS,
+    SELF_LABELLED,
     STRICT_FACETS,
     SUMMARY_FACETS,
 )
@@ -278,6 +279,8 @@ def find_facet(
     else:  # limitations and future work only from sentences that say so; summaries by similarity and cues
         picked = choose(cands, scores, facet, floor, release)
     at = pointed(cands) if pointed is not None and picked else None
+    if at is None and picked and facet in SELF_LABELLED:  # "Our main result is that ...": the answer, said so
+        at = next((c.position for c in cands if c.kind == "abstract" and SELF_LABELLED[facet].search(c.text)), None)
     if at is not None and cands[at] not in picked:
         kept = sorted(picked, key=lambda c: -scores[c.position])[: MAX_SENTENCES - 1]
         picked = sorted([cands[at], *kept], key=lambda c: c.position)
@@ -391,6 +394,21 @@ def answer_from_paper(
             question, facet, text, paper, (_source(paper, finding.nearest_score, finding.nearest.text, NEAREST_KIND),)
         )
     return Answer(question, facet, finding.text, paper, sources)
+
+
+def also(answer: Answer, other: Answer) -> Answer:
+    """`answer` and what `other` (the same question read as asking another facet) adds: its best sentence not
+    said yet, or that the abstract does not state that facet."""
+    word = FACET_WORDS.get(other.facet, other.facet)
+    stated = [source for source in other.sources if source.kind != NEAREST_KIND]
+    if not stated:
+        if not answer.sources or all(source.kind == NEAREST_KIND for source in answer.sources):
+            return answer  # neither stated: said once
+        return replace(answer, text=f"{answer.text}\nThe abstract does not state its {word}.")
+    best = max(stated, key=lambda source: source.score)
+    if any(best.passage == source.passage for source in answer.sources):
+        return answer
+    return replace(answer, text=f"{answer.text}\nAs for its {word}: {best.passage}", sources=(*answer.sources, best))
 
 
 def paper_passages(paper: Paper, facet: str) -> list[Source]:

@@ -54,15 +54,19 @@ def load_intents(path: Path = WEIGHTS) -> tuple[tuple[str, ...], Array, Array] |
     return facets, weights, bias
 
 
-def guess_facet(question: str, vector: Vectors) -> tuple[str, float]:
-    """The most likely facet of `question` (with `vector`, its MiniLM embedding) and its probability;
-    ("", 0.0) when no model is trained."""
+def facet_probabilities(question: str, vector: Vectors) -> dict[str, float]:
+    """How likely `question` (with `vector`, its MiniLM embedding) asks each facet, most likely first; empty
+    when no model is trained."""
     model = load_intents()
     if model is None:
-        return "", 0.0
+        return {}
     facets, weights, bias = model
     logits = intent_features([question], vector.reshape(1, -1))[0] @ weights + bias
     probs = np.exp(logits - logits.max())
     probs /= probs.sum()
-    best = int(probs.argmax())
-    return facets[best], float(probs[best])
+    return {facets[i]: float(probs[i]) for i in np.argsort(-probs)}
+
+
+def guess_facet(question: str, vector: Vectors) -> tuple[str, float]:
+    """The most likely facet of `question` and its probability; ("", 0.0) when no model is trained."""
+    return next(iter(facet_probabilities(question, vector).items()), ("", 0.0))

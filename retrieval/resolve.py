@@ -242,6 +242,10 @@ def resolve_title(store: Store, question: str) -> Subject | None:
         if not found and len(key) >= MIN_TITLE_CHARS:  # how only one title begins: "In 'Less Context, Better Agents'"
             starting = store.find_by_title_start(key)
             found = starting if len(starting) == 1 else []
+        if not found and len(key) >= MIN_TITLE_CHARS:  # or its whole subtitle: 'Graph-based Policy ...' of GraphPO
+            ending = store.find_by_title_end(key)
+            subtitled = [pid for pid in ending if _subtitle_key(store.get_paper(pid)) == key]
+            found = subtitled if len(ending) == 1 else []
         if found:
             paper = store.get_paper(found[0])
             return Subject(paper, how="title", mentions=(quoted,))
@@ -261,6 +265,12 @@ def resolve_title(store: Store, question: str) -> Subject | None:
         paper = candidates[begun[1]]
         return Subject(paper, how="title", mentions=title_spans(question, paper.title))
     return None
+
+
+def _subtitle_key(paper: Paper | None) -> str:
+    """The `title_key` of what a title says after its name ("GraphPO: Graph-based ..."), or "" if it has none."""
+    name, colon, rest = paper.title.partition(":") if paper is not None else ("", "", "")
+    return title_key(rest) if colon and name.strip() else ""
 
 
 def title_start(title: list[str], words: list[str]) -> int:

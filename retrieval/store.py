@@ -152,6 +152,11 @@ class Store:
         )
         return [row[0] for row in rows]
 
+    def find_by_title_end(self, key: str, limit: int = 2) -> list[str]:
+        """Papers whose title (as `title_key` has it) ends with the words of `key`: a subtitle after its name."""
+        rows = self._query("SELECT id FROM papers WHERE title_key LIKE ? LIMIT ?", ("% " + key, limit))
+        return [row[0] for row in rows]
+
     def passages_of(self, paper_id: str) -> list[Passage]:
         rows = self._query(
             "SELECT id, paper_id, kind, position, text FROM passages WHERE paper_id = ? ORDER BY id",

@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 
 from retrieval import compose
+from retrieval.answer import Answer, Source
 from retrieval.compose import (
     NEAREST_KIND,
     RANKED_SENTENCES,
     Candidate,
+    also,
     answer_from_paper,
     candidates,
     choose,
@@ -244,6 +246,14 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("are they gonna release the dataset", "future_work"),  # a release still to come
         ("Is the dataset downloadable yet or still to come?", "future_work"),
         ("key insight?", "novelty"),  # 26 of the 29 labelled questions on an insight ask what is new
+        ("which arxiv categories is it in?", "categories"),
+        ("categories of 2606.26722?", "categories"),
+        ("what's the category theory paper on discovery systems arguing?", ""),  # a field of maths, not arXiv's
+        ("how does it cope with new relationship categories arriving?", "method"),
+        ("so did cosine or bertscore come out ahead", ""),  # which won, not when it was published
+        ("what dataset did the peer review sentiment study build", "method"),  # its subject, not whether reviewed
+        ("was it peer-reviewed?", "comment"),
+        ("is it more than a pass/fail check?", ""),  # the "fail" of pass/fail is no failure
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
@@ -284,6 +294,19 @@ def test_contributions_fall_back_to_the_best_sentence_but_limitations_need_a_cue
 
 
 @pytest.mark.parametrize(
+    ("facet", "said"),
+    [
+        ("results", "Our main result is that uniform pricing guarantees a tight 3-approximation."),
+        ("contributions", "Its key contribution is a schema-driven alignment pipeline with provenance."),
+    ],
+)
+def test_a_sentence_that_says_it_is_the_answer_is_in_it(facet: str, said: str) -> None:
+    filler = [f"Sentence {n} describes item {n} with speedups of {n}0% over baselines." for n in range(1, 8)]
+    paper = Paper(id="2601.00002", title="Pricing", abstract=" ".join([*filler[:3], said, *filler[3:]]))
+    assert said in find_facet(paper, facet).text
+
+
+@pytest.mark.parametrize(
     ("sentence", "facet"),
     [
         ("Direction prediction does not transfer; it just falls back to the majority class.", "limitations"),
@@ -294,6 +317,11 @@ def test_contributions_fall_back_to_the_best_sentence_but_limitations_need_a_cue
         ("Long cross-app workflows remain an important open challenge.", "future_work"),
         ("Accurate description does not guarantee safety, motivating the need for new evaluations.", "future_work"),
         ("Projections reach 25 minutes by 2030, though these carry substantial uncertainty.", "limitations"),
+        ("The trade-off is that it perturbs twice as many words.", "limitations"),
+        ("The higher-recall pool alone is not sufficient: F1 stays at 0.287.", "limitations"),
+        ("The advantage is accompanied by increased hardware complexity.", "limitations"),
+        ("A real-robot evaluation gives a small-sample cross-architecture check of the trend.", "limitations"),
+        ("Event streams expose stale-memory invalidation as an unresolved boundary.", "limitations"),
     ],
 )
 def test_caveats_and_plans_in_other_words_carry_the_cue(sentence: str, facet: str) -> None:
@@ -511,6 +539,9 @@ def test_a_question_pointing_back_stays_with_the_paper_unless_another_stands_out
     assert follow.paper is not None and follow.paper.id == "2605.30580", follow.text
     other = library.ask("how do they detect ships in radar images with distillation?", current="2605.30580")
     assert other.paper is None or other.paper.id == "2605.30380", other.text
+    # "so ... it ...": carries on with the paper, though a watermark paper matches its words better
+    carried = library.ask("so is it any good for watermark robustness, bottom line?", current="2605.30580")
+    assert carried.paper is not None and carried.paper.id == "2605.30580", carried.text
 
 
 def test_an_answer_reuses_the_vectors_the_role_tagger_encoded(library: Library) -> None:
@@ -605,3 +636,25 @@ def test_a_result_said_as_a_speedup_is_stated_whatever_its_role(monkeypatch: pyt
     )
     found = find_facet(Paper(id="2606.00452", title="Beyond Static Gaussians", abstract=survey), "results")
     assert found.stated and any("findings reveal" in c.text for c in found.picked)
+
+
+def _answer(facet: str, *passages: str, kind: str = "abstract") -> Answer:
+    paper = Paper(id="2601.00003", title="Drafts", abstract=" ".join(passages))
+    sources = tuple(Source(paper.id, paper.title, 1.0 - n / 10, text, kind) for n, text in enumerate(passages))
+    return Answer("q", facet, " ".join(passages) or f"The abstract does not state its {facet}.", paper, sources)
+
+
+def test_a_question_read_two_ways_is_answered_both_ways() -> None:
+    results = _answer("results", "Speed doubles.", "Acceptance falls.")
+    both = also(results, _answer("limitations", "Distilled drafts generalize poorly.", "Speed doubles."))
+    assert both.text == "Speed doubles. Acceptance falls.\nAs for its limitations: Distilled drafts generalize poorly."
+    assert both.facet == "results" and [s.passage for s in both.sources][-1] == "Distilled drafts generalize poorly."
+    assert also(results, _answer("limitations")).text.endswith("\nThe abstract does not state its limitations.")
+    assert also(results, _answer("method", "Speed doubles.")) == results  # said already
+    unstated = _answer("limitations", "Speed doubles.", kind="abstract:nearest")
+    assert also(unstated, _answer("future_work")) == unstated  # neither stated: said once
+
+
+def test_the_facet_model_second_reading_is_answered_too(library: Library) -> None:
+    answer = library.ask("is the speedup meaningful at all?", current="2605.30580")
+    assert answer.facet == "results" and answer.text.endswith("The abstract does not state its limitations.")

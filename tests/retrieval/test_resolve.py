@@ -139,6 +139,13 @@ def test_a_name_with_a_full_stop_is_found_as_written(tmp_path: Path) -> None:
     assert subject.paper is not None and subject.paper.id == "2606.00003"
 
 
+def test_a_quoted_subtitle_names_its_paper(tmp_path: Path) -> None:
+    store = _store_with_names(tmp_path)  # the title after its name, quoted: RealClawBench's
+    subject = resolve(store, "what issues does 'Live Benchmarks from Real Sessions' point out?")
+    assert subject.paper is not None and subject.paper.id == "2606.00001" and subject.how == "title"
+    assert resolve(store, "what does 'Benchmarks from Real Sessions' show?").how != "title"  # not all of it
+
+
 @pytest.mark.parametrize(
     ("question", "searching"),
     [
