@@ -63,6 +63,10 @@ STATED_LOGIT = {"limitations": -1.0, "future_work": -1.0, "results": -1.0}
 # labelled one for 85 of 116 (50 of 55) rather than 74 (36), a wrong one for 27 (3) rather than 18 (2); most
 # abstracts with none now show one.
 NEAREST_LOGIT = {"limitations": -2.5, "future_work": -2.5}
+# ... and the next best beside it. The best alone is a labelled sentence for fewer questions than both: over sets
+# A-ZH (2026-11-30, both models trained on them), 27 of the 756 questions answered so hold their labelled fact only
+# with the second sentence; none loses it.
+NEAREST_SENTENCES = 2
 # A sentence that says it outperforms, is faster by orders of magnitude or gives a percentage reports a result,
 # even where the role tagger calls it a method and the ranker scores it under STATED_LOGIT. Of the 37 results
 # questions of sets A-W, Z and ZA answered "not stated" at 8bbf3fd, the 7 whose abstract has such a sentence
@@ -225,8 +229,8 @@ class Finding:
     facet: str
     picked: tuple[Candidate, ...]
     scores: tuple[float, ...]  # one per picked sentence
-    nearest: Candidate | None = None  # not stated: the sentence that comes closest, if one comes close enough
-    nearest_score: float = 0.0
+    nearest: tuple[Candidate, ...] = ()  # not stated: the sentences that come closest, if any comes close enough
+    nearest_scores: tuple[float, ...] = ()
 
     @property
     def stated(self) -> bool:
@@ -285,14 +289,16 @@ def find_facet(
         kept = sorted(picked, key=lambda c: -scores[c.position])[: MAX_SENTENCES - 1]
         picked = sorted([cands[at], *kept], key=lambda c: c.position)
     best = {c.text: score for c, score in zip(cands, scores, strict=True)}
-    near = closest(cands, scores, facet) if learned and not picked and facet in NEAREST_LOGIT else None
-    return Finding(facet, tuple(picked), tuple(best[c.text] for c in picked), near, best[near.text] if near else 0.0)
+    near = closest(cands, scores, facet) if learned and not picked and facet in NEAREST_LOGIT else []
+    return Finding(
+        facet, tuple(picked), tuple(best[c.text] for c in picked), tuple(near), tuple(best[c.text] for c in near)
+    )
 
 
-def closest(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> Candidate | None:
-    """The sentence the learned ranker scores highest for a facet no sentence states in so many words, if it
-    scores at least NEAREST_LOGIT: past the opening third (background), not a release note, and for
-    limitations not about earlier work."""
+def closest(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> list[Candidate]:
+    """The NEAREST_SENTENCES sentences the learned ranker scores highest for a facet no sentence states in so
+    many words, in the paper's order, if the best scores at least NEAREST_LOGIT: past the opening third
+    (background), not release notes, and for limitations not about earlier work."""
     allowed = [
         i
         for i, cand in enumerate(cands)
@@ -300,10 +306,10 @@ def closest(cands: Sequence[Candidate], scores: Sequence[float], facet: str) -> 
         and not is_release_note(cand.text)
         and not (facet == "limitations" and PRIOR_WORK.search(cand.text))
     ]
-    best = max(allowed, key=lambda i: scores[i], default=None)
-    if best is None or scores[best] < NEAREST_LOGIT[facet] * LEARNED_SCALE:
-        return None
-    return cands[best]
+    ranked = sorted(allowed, key=lambda i: -scores[i])
+    if not ranked or scores[ranked[0]] < NEAREST_LOGIT[facet] * LEARNED_SCALE:
+        return []
+    return [cands[i] for i in sorted(ranked[:NEAREST_SENTENCES])]
 
 
 # "what is PHI", "MindClaw, what is it?", "explain the step-level scaling law": the question asks what a thing the
@@ -385,14 +391,16 @@ def answer_from_paper(
     sources = tuple(
         _source(paper, score, c.text, c.kind) for c, score in zip(finding.picked, finding.scores, strict=True)
     )
-    if finding.nearest is not None:
+    if finding.nearest:
         word = FACET_WORDS.get(facet, facet)
-        text = (
-            f"The abstract does not state its {word} outright. The sentence that comes closest: {finding.nearest.text}"
+        said = " ".join(c.text for c in finding.nearest)
+        closest_ = "sentence that comes" if len(finding.nearest) == 1 else "sentences that come"
+        text = f"The abstract does not state its {word} outright. The {closest_} closest: {said}"
+        sources = tuple(
+            _source(paper, score, c.text, NEAREST_KIND)
+            for c, score in zip(finding.nearest, finding.nearest_scores, strict=True)
         )
-        return Answer(
-            question, facet, text, paper, (_source(paper, finding.nearest_score, finding.nearest.text, NEAREST_KIND),)
-        )
+        return Answer(question, facet, text, paper, sources)
     return Answer(question, facet, finding.text, paper, sources)
 
 

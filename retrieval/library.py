@@ -399,7 +399,7 @@ class Library:
         if self.writer is None or answer.facet not in FACET_WORDS:
             return answer
         if answer.facet in NEVER_INFERRED and all(source.kind == NEAREST_KIND for source in answer.sources):
-            return answer  # not stated (perhaps with the sentence that comes closest): nothing for a model to say
+            return answer  # not stated (perhaps with the sentences that come closest): nothing for a model to say
         return self.writer.improve(answer, paper_passages(paper, answer.facet))
 
     def answer_missing(self, question: str, facet: str, paper_id: str) -> Answer:
