@@ -318,6 +318,11 @@ _NAMED_ACRONYM = re.compile(
     r"\b(?:propose|introduce|present|call|term|name|dub|develop|build|design)(?:s|d|ed)?\b[^.()]{0,80}"
     r"\(([A-Z][A-Za-z0-9\-]*[A-Z0-9][A-Za-z0-9\-]*)\)"
 )
+# "We introduce Posterior Attack, a single-query jailbreak": two to four capitalised words named as one thing
+_NAMED_WORDS = re.compile(
+    r"\b(?:propose|introduce|present|call|term|name|dub|develop)(?:s|d|ed)?\s+(?:(?:a|an|the)\s+)?"
+    r"([A-Z][a-z]+(?:[ -][A-Z][A-Za-z0-9]*){1,3})(?=,|\s\(|:|\s[-–—])"
+)
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")  # "... Self-Consistency (RISC)"
 ANY_CASE = frozenset({"title-any", "defined-any"})  # alias kinds `_capitalised` matches in any capitalisation
 _SPELLED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*){1,3}")  # 2-4 words
@@ -368,6 +373,9 @@ def paper_aliases(paper: Paper) -> list[tuple[str, str]]:
         coined = is_name(name) or len(name) >= 4  # "we present Xcientist": capitalised mid-sentence
         if coined and name not in [a for a, _ in found]:
             found.append((name, "abstract"))
+    for match in _NAMED_WORDS.finditer(abstract):  # a name in any case, if no other paper says it (as "spelled")
+        if match.group(1) not in [a for a, _ in found]:
+            found.append((match.group(1), "spelled"))
     for match in _NAMED_ACRONYM.finditer(abstract):  # "we propose a Multi-Granularity Reasoning Network (MGRN)"
         name = match.group(1)
         if name not in [a for a, _ in found]:

@@ -116,6 +116,20 @@ def test_names_shouted_in_capitals_count_only_where_written_so(tmp_path: Path) -
     store.close()
 
 
+def test_a_name_of_several_words_the_abstract_introduces_names_its_paper(tmp_path: Path) -> None:
+    papers = [
+        Paper(id="2601.00001", title="Safety Paradox", abstract="We introduce Posterior Attack, a jailbreak."),
+        Paper(id="2601.00002", title="Planning", abstract="We introduce Task Decomposition, a planner."),
+        Paper(id="2601.00003", title="Agents", abstract="Task Decomposition helps agents."),  # said by two papers
+        *(Paper(id=f"2601.001{n:02d}", title=f"Bayes {n}", abstract="The posterior is sampled.") for n in range(6)),
+    ]  # "posterior" alone is a common word, not a name
+    store = _named_store(tmp_path, papers)
+    named = resolve(store, "how does the Posterior Attack jailbreak work?")
+    assert named.paper == papers[0] and named.how == "alias"  # by its name, not by a search of its words
+    assert ("Task Decomposition", "2601.00002") not in {(a, p) for a, p, _ in alias_rows(store)}
+    store.close()
+
+
 def _named_store(tmp_path: Path, papers: list[Paper]) -> Store:
     """A store of `papers` with the names they go by, as an ingest leaves it."""
     store = Store.open_writable(tmp_path)
