@@ -91,7 +91,9 @@ MAX_ASKED_WORDS = 4  # ... in one that does not
 MIN_ASKED_BACK_LEAD = 1.0  # fused z lead of another paper that makes such a question a search
 TOPIC_SCORE = 4.0  # ... or its fused z alone (topic questions: median 6.2; such follow-ups on A-M: 3.7 at most)
 # ... when the question points back ("what does it give you beyond a pass/fail score") or carries on ("so are
-# SAEs worth using, bottom line?"): a follow-up in all but name, however well another paper matches its words
+# SAEs worth using, bottom line?"): a follow-up in all but name, however well another paper matches its words.
+# With these (and "the report" pointing back), 7 questions of sets X and ZF-ZH (read) that went to a search stay
+# with their paper; no question of sets A-ZH leaves it; topic evals unchanged (2026-11-30).
 MIN_CARRIED_ON_LEAD = 2.5
 CARRIED_ON_TOPIC_SCORE = 6.0
 CARRIES_ON = re.compile(r"^\W*(so|and|but|also|then)\b", re.IGNORECASE)
