@@ -352,16 +352,23 @@ _QUESTION = re.compile(
 )
 
 
+_GOING_ON = r"(and|so|ok(ay)?|but|also|hmm+|re|then)\b"  # how a message opens that carries on the chat
 _ASKS_BACK = re.compile(
-    r"^\W*((and|so|ok(ay)?|but|also|hmm+|re|then)\b\W*)*(what|whats|how|why|which|where|who|when|is|are|was|were|does"
+    rf"^\W*({_GOING_ON}\W*)*(what|whats|how|why|which|where|who|when|is|are|was|were|does"
     r"|do|did|can|could|will|would|should|has|have|any|tell|explain|describe|give|list)\b",
     re.IGNORECASE,
 )
+_CARRIES_ON = re.compile(rf"^\W*{_GOING_ON}", re.IGNORECASE)
 
 
 def points_back(text: str) -> bool:
     """Whether `text` refers back to a paper already spoken of: "they", "it", "the dataset"."""
     return bool(_REFERENCE.search(text))
+
+
+def carries_on(text: str) -> bool:
+    """Whether `text` opens as the next line of a conversation: "so are SAEs worth using, bottom line?"."""
+    return bool(_CARRIES_ON.match(text))
 
 
 def asks_back(text: str) -> tuple[bool, bool]:

@@ -30,6 +30,7 @@ from retrieval.facets import (
     NAMED,
     asks_back,
     asks_for_papers,
+    carries_on,
     detect_facet,
     is_follow_up,
     is_question,
@@ -96,7 +97,6 @@ TOPIC_SCORE = 4.0  # ... or its fused z alone (topic questions: median 6.2; such
 # with their paper; no question of sets A-ZH leaves it; topic evals unchanged (2026-11-30).
 MIN_CARRIED_ON_LEAD = 2.5
 CARRIED_ON_TOPIC_SCORE = 6.0
-CARRIES_ON = re.compile(r"^\W*(so|and|but|also|then)\b", re.IGNORECASE)
 # A question that asks the authors of one paper something ("do they mention any downsides?", "what did the
 # ... authors leave open?") but names it by no id, title or description: the top search hit, when it leads by
 # this much. On sets A-U: 4 such questions found, none wrong; none of the 250 topic questions is taken so.
@@ -322,9 +322,9 @@ class Library:
         hits = search(self.store, text, self.embedder.encode_one(text), 2)
         if hits and hits[0].paper_id != paper.id:
             lead = hits[0].score - hits[1].score if len(hits) == 2 else hits[0].score
-            carries_on = points_back or bool(CARRIES_ON.match(text))  # "what does it give you", "so are SAEs ..."
+            going_on = points_back or carries_on(text)  # "what does it give you", "so are SAEs ..."
             needed, topic = (
-                (MIN_CARRIED_ON_LEAD, CARRIED_ON_TOPIC_SCORE) if carries_on else (MIN_ASKED_BACK_LEAD, TOPIC_SCORE)
+                (MIN_CARRIED_ON_LEAD, CARRIED_ON_TOPIC_SCORE) if going_on else (MIN_ASKED_BACK_LEAD, TOPIC_SCORE)
             )
             if lead >= needed or hits[0].score >= topic:
                 return None  # another paper stands out, or the question is a topic the library covers well

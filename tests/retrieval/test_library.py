@@ -294,14 +294,22 @@ def test_contributions_fall_back_to_the_best_sentence_but_limitations_need_a_cue
 
 
 @pytest.mark.parametrize(
-    ("facet", "said"),
-    [
-        ("results", "Our main result is that uniform pricing guarantees a tight 3-approximation."),
-        ("contributions", "Its key contribution is a schema-driven alignment pipeline with provenance."),
+    ("facet", "said", "other"),
+    [  # `other`: sentences the ranker likes better for the facet, seven of them
+        (
+            "results",
+            "Our main result is that uniform pricing guarantees a tight 3-approximation.",
+            "Sentence {n} describes item {n} with speedups of {n}0% over baselines.",
+        ),
+        (
+            "contributions",
+            "Its key contribution is a schema-driven alignment pipeline with provenance.",
+            "We introduce benchmark B{n} and release dataset D{n} with {n}00 annotated items.",
+        ),
     ],
 )
-def test_a_sentence_that_says_it_is_the_answer_is_in_it(facet: str, said: str) -> None:
-    filler = [f"Sentence {n} describes item {n} with speedups of {n}0% over baselines." for n in range(1, 8)]
+def test_a_sentence_that_says_it_is_the_answer_is_in_it(facet: str, said: str, other: str) -> None:
+    filler = [other.format(n=n) for n in range(1, 8)]
     paper = Paper(id="2601.00002", title="Pricing", abstract=" ".join([*filler[:3], said, *filler[3:]]))
     assert said in find_facet(paper, facet).text
 
