@@ -17,20 +17,34 @@ _RULES: tuple[tuple[str, str], ...] = (
     # What a finding means beyond itself: "the broader lesson from their results", "what does that imply about ..."
     ("significance", r"\b(broader|bigger|wider|general|overall) (lessons?|takeaways?|implications?|picture)\b"
      r"|\bmore broadly\b|\b(imply|implies|suggests?|say|says|tells? us|teach(es)? us) about\b"
-     r"(?!.{0,40}\b(future|next|limitations?|weakness\w*|method)\b)|\bwhat (does|do|did) (that|this|it) imply\b"),
+     r"(?!.{0,40}\b(future|next|limitations?|weakness\w*|method)\b)|\bwhat (does|do|did) (that|this|it) imply\b"
+     # "what do the BenSyc findings imply for ...": what they mean, not what they are (before "findings")
+     r"|\b(imply|implies)\b(?!.{0,40}\b(future|next)\b)|\bimplications? (of|for)\b(?! future)"
+     r"|\b(mean|means|meaning) (for|to)\b|\bupshot\b|\btake.?aways?\b|\blessons?\b"
+     r"|\bwhat('?s| is| are) (it|this|that|they) (good|useful) for\b"),
     # Doubting the reach of a claim: "does it generalize outside europe", "how conclusive is the evidence"
     ("limitations", r"^\W*(and |so |but |ok )?(do|does|did|is|are|was|were|can|could|will|would)\b.{0,80}"
      r"\b((fully|actually|really|completely) (solve|fix|work|eliminate|remove)|on (every|all|each) "
      r"|generali[sz]e (to|outside|beyond|across)|hold(s)? up (on|for|in|outside|beyond|under|with|to|if)"
      r"|for any (kind|type|sort|class))"
      r"|\bhow (solid|conclusive|reliable|convincing|trustworthy|definitive) (is|are|was|were)\b"
-     r"|\bhow much (weight|trust|stock|faith)\b|\bmature\b.{0,40}\bor\b"),
+     r"|\bhow much (weight|trust|stock|faith)\b|\bmature\b.{0,40}\bor\b"
+     # "when does the bilingual fine-tuning approach break down?" (before "approach" names the method)
+     r"|\b(where|when|does|do|did|will|would|could|can)\b.{0,60}\b(break|breaks|broke) down\b"
+     r"(?!\s+(the|its|their|this|that|these|it|for|how|what|into)\b)"
+     r"|\bfalls? (apart|short)\b|\bconced\w*|\b(doesn'?t|does not|didn'?t|did not) deliver\b"
+     r"|\b(empirically|experimentally|actually|ever) (validated|tested)\b|\bbeen (validated|tested)\b"),
+    # The data a paper puts together: "what dataset did they build" (not "what data do they train on")
+    ("contributions", r"\bwhat (kind of |sort of )?(data|dataset|datasets|data set|corpus|corpora|benchmark)s? (did|do"
+     r"|does|have) (they|it|the authors|the \w+) (collect|build|built|put together|create|gather|release|make"
+     r"|assemble|curate|construct|introduce|contribute|compile)"),
     # The size of an artifact, not of an effect: "how big is CoTIR-Bench" (not "how big are the gains")
     ("contributions", r"\bhow (big|large) (is|was|are|were)\b(?!.{0,25}\b(gap|effect|gains?|improvements?"
      r"|differences?|speed.?ups?|boost|drop|margin|increases?|reductions?|jump|lift|advantage|savings?|loss)\b)"),
     # A release still to come: "are they gonna release the dataset", "downloadable yet or still to come?"
     ("future_work", r"\b(will|gonna|going to|plan(s|ning)? to|intend to)\b.{0,40}\b(release|publish|open.?source)"
-     r"|\b(available|downloadable|released|out)\b.{0,10}\byet\b|\bstill to come\b"),
+     r"|\b(available|downloadable|released|out)\b.{0,10}\byet\b|\bstill to come\b"
+     r"|\b(once|upon|after) (the paper is |it is |it's )?accept(ed|ance)\b"),  # not "was it accepted somewhere?"
     ("method", r"\bhow (was|were|is|are|did|do|does) .{0,40}\bevaluat"
      r"|\bwhich (\w+ ){1,2}(do|did|does) (they|it) compare\b"  # what the study sets side by side
      r"|\b(evaluation|experimental|experiment|test) (setup|set-up|protocol)\b"),
@@ -53,6 +67,7 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|\b(doesn't|does not|didn't|did not|don't|won't) work\b|\bpitfalls?\b"
      r"|(?<!pass/)(?<!pass-)(?<!pass or )\bfail(s|ure|ures)?\b"  # not "a pass/fail score"
      r"|\b(admit|acknowledge)\w*\b|\blimits\b|\bnot work(ing)? (well|so well)\b|\bwhat didn'?t work\b"
+     r"|\b(doesn'?t|does not|didn'?t|did not|don'?t|do not|not) (help|improve)\b"
      r"|\bwhere (doesn'?t|does not|don'?t|do not|did not|didn'?t)\b|\bworst.case\b|\bhold(s|ing)? .{0,30}\bback\b"
      r"|\b(practical|deployment|main|key|open) concerns?\b|\bwhat (can'?t|cannot|can not)\b"),
     ("novelty", r"\bwhat('?s| is| are) (\w+ ){0,2}(different|new|novel|original|unique)\b|\bdiffer(ent|s)? from\b"
@@ -77,7 +92,7 @@ _RULES: tuple[tuple[str, str], ...] = (
     ("categories", r"\b(what|which) (arxiv )?categor(y|ies)\b|\barxiv categor|^\W*categor(y|ies)\b"
      r"|\bcategor(y|ies) (of|for) (it|this|that|the paper|\d{4}\.\d{4,5})|\bsubject (area|class)\b"
      r"|\barxiv (section|area|listing)\b|\bwhich field\b|\bfiled (in|under)\b"),
-    ("key_terms", r"\bkey ?(terms|words|phrases)\b|\bkeywords\b|\bmain terms\b|\btags\b"),
+    ("key_terms", r"\bkey ?(terms|words|phrases)\b|\bkeywords\b|\bmain terms\b|(?<!many )(?<!and )\btags\b"),
     ("future_work", r"\bfuture\b|\bnext steps?\b|\bopen (questions|problems)\b|\bfollow.?up\b|\blater\b"
      r"|\bplan(s|ned)?\b(?! to \w+ing)|\bplanning (to|on|for)\b|\bgoing forward\b|\bwhat('s| is) next\b"
      r"|\bwill they\b|\bcomes? next\b|\b(do|doing|try|trying|work on|explore|exploring|pursue|tackle|study) next\b"
@@ -89,7 +104,8 @@ _RULES: tuple[tuple[str, str], ...] = (
      r"|download|access|try)\b"),
     ("significance", r"\bbig deal\b|\bwhy (do|does|did) (we|they|you|anyone|it|people) need\b"
      r"|\bwhy('s| is| was| are| would| should) (it|this|that|such|anyone|we|people|they)\b"
-     r"|\bso what\b|\bwho (cares|benefits|would use)\b|\bwhy (care|bother)\b|\bworth (it|reading|caring)\b"
+     r"|\bso what\b(?=\s*([?,.!;:—-]|$|(if|now|then)\b))"  # "so what?", not "so what did they find"
+     r"|\bwho (cares|benefits|would use)\b|\bwhy (care|bother)\b|\bworth (it|reading|caring)\b"
      r"|\bwhy (is|are|would|should|does|do) .{0,80}\b(useful|important|valuable|matter)\b"),
     ("method", r"\bmethod(s|ology)?\b|\bapproach\b|\btechniques?\b|\bhow (do|does|did) (they|it|the)\b"
      r"|\barchitecture\b|\balgorithm\b|\bhow (is|are|was|were|do|does|did)\b.*\b(work|trained|built|done|implemented"
@@ -324,8 +340,8 @@ _DEFINITE = re.compile(  # "the X paper", "that paper", not "the study of X"
 )
 _SEARCHING = re.compile(  # "find me ...", not "what did they find"; "search for ...", not "beam search"
     r"\b((?<!they )(?<!authors )(?<!did )find|show me|looking for|look for|papers)\b"
-    r"|\b(is|are) there (any |some |other |more )*(\w+ )?(work|research|papers?|studies|articles|literature|preprints"
-    r"|anything|something)\b"
+    r"|\b(is|are) there (any |some |other |more )*(?!future\b)(\w+ )?(work|research|papers?|studies|articles"
+    r"|literature|preprints|anything|something)\b"
     r"|\bsearch (for|me|arxiv)\b|^\W*((please|can you|could you) )?search\b",
     re.I,
 )
@@ -347,12 +363,15 @@ def asks_for_papers(question: str) -> bool:
 _QUESTION = re.compile(
     r"\?|\b(what|whats|how|why|who|whom|which|where|when)\b|(^|[:;,–—-])\W*((so|and|but|ok|okay)\W+)?(is|are|was|were"
     r"|does|do|did|can|could"
-    r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b|\bright\W*$",
+    r"|will|would|should|has|have|any|tell|explain|describe|summari[sz]e|list|give|show|name)\b|\bright\W*$"
+    r"|\b(walk|talk|take|run) (me|us) (through|thru)\b|\bbreak (it |this |that )?down\b|\bgo over\b|\belaborate\b"
+    r"|\bunpack\b",
     re.IGNORECASE,
 )
 
 
-_GOING_ON = r"(and|so|ok(ay)?|but|also|hmm+|re|then)\b"  # how a message opens that carries on the chat
+# How a message opens that carries on the chat: "so ...", "wait, ...", "ok and ..."
+_GOING_ON = r"(and|so|ok(ay)?|but|also|hmm+|hm|re|then|wait|oh|ah|um+|uh+|cool|nice|thanks|great|right)\b"
 _ASKS_BACK = re.compile(
     rf"^\W*({_GOING_ON}\W*)*(what|whats|how|why|which|where|who|when|is|are|was|were|does"
     r"|do|did|can|could|will|would|should|has|have|any|tell|explain|describe|give|list)\b",
@@ -421,14 +440,19 @@ def is_follow_up(
     asks for a facet (by default: whether a wording rule names one)."""
     if is_topic_question(question) and detect_facet(question) != "similar":
         return False
-    compared = _COMPARED.search(question)
-    if compared:  # "how is it different from earlier handwriting generators": names what it is compared with
-        tail = set(re.findall(r"[a-z0-9]+", question[compared.end() :].lower()))
+    tail = set(re.findall(r"[a-z0-9]+", compared_with(question).lower()))
+    if tail:  # "how is it different from earlier handwriting generators": names what it is compared with
         content_words = [word for word in content_words if word not in tail]
     extra = unknown_words(content_words, known)
     if _REFERENCE.search(question):
         return extra <= MAX_FOLLOW_UP_WORDS
     return extra <= 2 and (bool(detect_facet(question)) if asks is None else asks)
+
+
+def compared_with(question: str) -> str:
+    """What a question compares the paper with ("... than earlier handwriting generators", "vs SIREN"), or ""."""
+    compared = _COMPARED.search(question)
+    return question[compared.end() :] if compared else ""
 
 
 def unknown_words(content_words: list[str], known: frozenset[str]) -> int:

@@ -31,6 +31,7 @@ from retrieval.facets import (
     asks_back,
     asks_for_papers,
     carries_on,
+    compared_with,
     detect_facet,
     is_follow_up,
     is_question,
@@ -46,7 +47,9 @@ from retrieval.resolve import (
     Subject,
     described_words,
     description,
+    is_name,
     name_glossed,
+    named_loosely,
     namesakes,
     resolve,
     resolve_all,
@@ -189,13 +192,19 @@ class Library:
         if subject.paper is None and not subject.missing_id:
             subject = (
                 resolve_named(self.store, text)
+                or self.named_any_case(text)
                 or self.namesake(text)
                 or self.searched(text, True)
                 or self.asked_of(text)
                 or subject
             )
         elif subject.how == "context":  # "UniBrain: what is it?" or "that paper using Serbian ..." after another
-            subject = resolve_named(self.store, text, coined=True) or self.described_other(text, subject) or subject
+            subject = (
+                resolve_named(self.store, text, coined=True)
+                or self.described_other(text, subject)
+                or self.coined_other(text, subject)
+                or subject
+            )
         if subject.paper is None and not subject.missing_id and current:
             subject = self.asked_back(text, current) or subject
         focus = leave_out(text, subject.mentions)
@@ -290,6 +299,45 @@ class Library:
             return None
         paper = self.store.get_paper(hits[0].paper_id)
         return Subject(paper, how="described", mentions=title_spans(text, paper.title)) if paper else None
+
+    def named_any_case(self, text: str) -> Subject | None:
+        """The paper a question names in other case than the paper writes it ("what is narration-of-thought
+        prompting?" for "Narration-of-Thought: ..."), when a search for the question ranks it first."""
+        if is_topic_question(text) or asks_for_papers(text) or not is_question(text):
+            return None
+        matches = named_loosely(self.store, text)
+        if not matches:
+            return None
+        hits = search(self.store, text, self.embedder.encode_one(text), 1)
+        named = [alias for alias, paper_id, _ in matches if hits and paper_id == hits[0].paper_id]
+        paper = self.store.get_paper(hits[0].paper_id) if named else None
+        return (
+            Subject(paper, how="alias", mentions=(max(named, key=len), *title_spans(text, paper.title)))
+            if paper
+            else None
+        )
+
+    def coined_other(self, text: str, subject: Subject) -> Subject | None:
+        """Another paper than the conversation's, named by a coined word the current paper never uses ("what's
+        new in YOLO26 compared to older YOLO detectors?" after a paper on Mali), when a search for the question
+        finds a paper that uses it far ahead of the rest."""
+        current = subject.paper
+        if current is None or points_back(text):  # "how do the existing LID systems do on it": this paper
+            return None
+        known = known_words(f"{current.title} {current.abstract}")
+        asked = text[: len(text) - len(compared_with(text))]  # not "vs SIREN-style activations, what's new?"
+        names = [t for t in re.findall(r"[A-Za-z0-9][\w-]*", asked) if is_name(t) and not known_words(t) <= known]
+        if not names:
+            return None
+        hits = search(self.store, text, self.embedder.encode_one(text), 2)
+        if not hits or hits[0].paper_id == current.id:
+            return None
+        lead = hits[0].score - hits[1].score if len(hits) == 2 else hits[0].score
+        paper = self.store.get_paper(hits[0].paper_id)
+        if paper is None or (lead < MIN_CARRIED_ON_LEAD and hits[0].score < CARRIED_ON_TOPIC_SCORE):
+            return None
+        said = [name for name in names if name.lower() in f"{paper.title} {paper.abstract}".lower()]
+        return Subject(paper, how="named", mentions=(said[0],)) if said else None
 
     @staticmethod
     def taken_to_be(answer: Answer, runner_up: Paper | None) -> Answer:

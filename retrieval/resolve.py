@@ -324,6 +324,7 @@ _NAMED_WORDS = re.compile(
     r"([A-Z][a-z]+(?:[ -][A-Z][A-Za-z0-9]*){1,3})(?=,|\s\(|:|\s[-–—])"
 )
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")  # "... Self-Consistency (RISC)"
+MIN_LOOSE_NAME = 8  # characters of a name `named_loosely` finds in any case ("Time-ABC" is too short)
 ANY_CASE = frozenset({"title-any", "defined-any"})  # alias kinds `_capitalised` matches in any capitalisation
 _SPELLED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*){1,3}")  # 2-4 words
 _OWN = re.compile(r"\b(we|our|this (paper|work|study))\b", re.IGNORECASE)
@@ -459,6 +460,20 @@ def named_in(store: Store, question: str) -> list[tuple[str, str, str]]:
         for alias, paper_id, kind in store.find_aliases([span.lower() for span in spans])
         if (alias in spans or not exact_case(alias, kind) or _capitalised(alias, spans, kind))
         and not (topic and not is_name(alias) and (searching or " " not in alias or alias not in spans))
+    ]
+
+
+def named_loosely(store: Store, question: str) -> list[tuple[str, str, str]]:
+    """(alias, paper id, kind) of the names of two or more words the question says in any case ("what is
+    narration-of-thought prompting?", "geometric latent reasoning: any plans ...?"), which `named_in` takes
+    only as written; a caller must confirm them another way (a search for the question ranking the paper first)."""
+    tokens = list(_ALIAS_TOKEN.finditer(question))
+    runs = [tokens[i : i + n] for n in range(1, 5) for i in range(len(tokens) - n + 1)]
+    spans = {" ".join(t.group() for t in run).lower() for run in runs}
+    return [
+        (alias, paper_id, kind)
+        for alias, paper_id, kind in store.find_aliases(sorted(spans))
+        if re.search(r"\w[ -]\w", alias) and len(alias) >= MIN_LOOSE_NAME and not kind.endswith("-exact")
     ]
 
 

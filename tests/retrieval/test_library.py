@@ -23,6 +23,7 @@ from retrieval.embed import Vectors
 from retrieval.facets import CUES, detect_facet
 from retrieval.library import Library, leave_out
 from retrieval.paper import Paper
+from retrieval.resolve import Subject
 from retrieval.search import Hit
 
 
@@ -254,6 +255,20 @@ def test_a_bare_facet_question_follows_the_current_paper(library: Library) -> No
         ("what dataset did the peer review sentiment study build", "method"),  # its subject, not whether reviewed
         ("was it peer-reviewed?", "comment"),
         ("is it more than a pass/fail check?", ""),  # the "fail" of pass/fail is no failure
+        ("what do the BenSyc findings imply for how we evaluate chatbots?", "significance"),  # not the findings
+        ("implications for future model design?", "future_work"),
+        ("what data did they collect", "contributions"),  # what they put together, not what they ran on
+        ("when does the bilingual fine-tuning approach break down?", "limitations"),  # not the approach
+        ("can you break down the method", "method"),
+        ("has the framework been empirically validated?", "limitations"),
+        ("What do the MC-PDD authors plan to do once the paper is accepted?", "future_work"),  # not the venue
+        ("was it accepted somewhere?", "comment"),
+        ("anything that didn't help much?", "limitations"),
+        ("so what does that mean for people who use llm judges", "significance"),
+        ("so what's the practical takeaway for someone picking a method?", "significance"),  # not the method
+        ("so what did they find", "results"),  # "so what ..." opens a question; "so what?" asks why it matters
+        ("so what? why should anyone care", "significance"),
+        ("so what is it good for", "significance"),
     ],
 )
 def test_what_a_question_asks_for(question: str, facet: str) -> None:
@@ -550,6 +565,43 @@ def test_a_question_pointing_back_stays_with_the_paper_unless_another_stands_out
     # "so ... it ...": carries on with the paper, though a watermark paper matches its words better
     carried = library.ask("so is it any good for watermark robustness, bottom line?", current="2605.30580")
     assert carried.paper is not None and carried.paper.id == "2605.30580", carried.text
+
+
+@pytest.mark.parametrize(
+    ("question", "facet"),
+    [
+        ("walk me through the steps", "method"),  # a request, though no "?" and no wh-word
+        ("wait whats the actual problem here", "about"),  # "wait, ..." carries on the chat
+        ("Is there any future work in the speculative decoding paper?", "future_work"),  # not "is there any work"
+    ],
+)
+def test_follow_ups_in_chat_wording_stay_with_the_paper(library: Library, question: str, facet: str) -> None:
+    answer = library.ask(question, current="2605.30580")
+    assert answer.paper is not None and answer.paper.id == "2605.30580", answer.text
+    assert answer.facet == facet
+
+
+def test_a_name_in_other_case_names_its_paper_when_a_search_agrees(library: Library) -> None:
+    """ "Decoupled Time Guidance (DTG)" names DTG-Restore written in any case, since a search finds it first."""
+    answer = library.ask("what is decoupled time guidance?")
+    assert answer.paper is not None and answer.paper.id == "2605.30431", answer.text
+    assert library.ask("any papers on decoupled time guidance?").paper is None  # asks for papers: a search
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "said", "taken"),
+    [(6.0, 2.0, "LLM-as-a-Judge", True), (3.0, 2.0, "LLM-as-a-Judge", False), (6.0, 2.0, "GPT-9", False)],
+)
+def test_a_follow_up_naming_a_coined_word_moves_to_the_paper_far_ahead(
+    library: Library, monkeypatch: pytest.MonkeyPatch, first: float, second: float, said: str, taken: bool
+) -> None:
+    """ "what's new in YOLO26 compared to older detectors" after another paper: the paper a search finds far
+    ahead, when it says the name (2605.30568 says LLM-as-a-Judge; no paper says GPT-9)."""
+    current = library.get_paper("2605.30580")
+    hits = [Hit("2605.30568", first, ""), Hit("2605.30570", second, "")]
+    monkeypatch.setattr("retrieval.library.search", lambda *args: hits)
+    moved = library.coined_other(f"what's new in {said} compared to older ones?", Subject(current, how="context"))
+    assert (moved is not None and moved.paper is not None and moved.paper.id == "2605.30568") == taken
 
 
 def test_an_answer_reuses_the_vectors_the_role_tagger_encoded(library: Library) -> None:
