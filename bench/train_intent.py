@@ -6,7 +6,7 @@ model is sure enough to overrule the rule that does (retrieval/library.py, OVERR
 
 DIR must hold the 2026-06 month: each labelled question loses the words that name its paper (an id, a
 title, a name), as `paperbot ask` does before it looks at the wording. Training data, all our own:
-- the labelled 2026-06 question sets A-C, E-Z and ZA-ZH (D is kept out for measuring, ZI-ZK are blind);
+- the labelled 2026-06 question sets A-C, E-Z and ZA-ZK (D is kept out for measuring, ZL-ZN are blind);
 - bench/intents_*.jsonl: phrasings of the eight facets that name no paper;
 - bench/asked_2026-06_*.jsonl: 1,600 questions about 200 other 2026-06 papers, each labelled only with its facet
   and paper, written by four helpers in four personas (a PhD student skimming, an engineer deciding whether to
