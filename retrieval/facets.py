@@ -426,7 +426,9 @@ ASKING_WORDS = frozenset(
     trick idea ideas components component contribution list anyone people care cares big deal point catch
     downside downsides admit admits acknowledge acknowledged actually exactly really claim claims claimed add adds
     put try tried want wants later aim aims go went thing things stuff worth bother useful practical application
-    applications baseline baselines topic core limits bring table need needs needed run running practically""".split()
+    applications baseline baselines topic core limits bring table need needs needed run running practically
+    setup setups setting settings gotcha gotchas failure failures mode modes admitted eli5 bottom line
+    practitioner practitioners test tested testing assessed""".split()
 )
 _COMPARED = re.compile(r"\b(than|differ(s|ent)? from|vs\.?|versus|compared (to|with)|relative to)\s", re.IGNORECASE)
 MAX_FOLLOW_UP_WORDS = 3  # content words beyond ASKING_WORDS; a description of a topic has more

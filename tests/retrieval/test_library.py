@@ -573,6 +573,9 @@ def test_a_question_pointing_back_stays_with_the_paper_unless_another_stands_out
         ("walk me through the steps", "method"),  # a request, though no "?" and no wh-word
         ("wait whats the actual problem here", "about"),  # "wait, ..." carries on the chat
         ("Is there any future work in the speculative decoding paper?", "future_work"),  # not "is there any work"
+        ("setup?", "method"),  # words that only ask: setup, setting, bottom line, practitioners, gotchas
+        ("eli5 what's the setting", "about"),
+        ("bottom line for practitioners?", "significance"),
     ],
 )
 def test_follow_ups_in_chat_wording_stay_with_the_paper(library: Library, question: str, facet: str) -> None:
