@@ -324,7 +324,7 @@ _NAMED_WORDS = re.compile(
     r"([A-Z][a-z]+(?:[ -][A-Z][A-Za-z0-9]*){1,3})(?=,|\s\(|:|\s[-–—])"
 )
 _DEFINED = re.compile(r"\(([A-Z][A-Za-z0-9\-]*[A-Z][A-Za-z0-9\-]*)\)")  # "... Self-Consistency (RISC)"
-MIN_LOOSE_NAME = 8  # characters of a name `named_loosely` finds in any case ("Time-ABC" is too short)
+MIN_LOOSE_NAME = 8  # characters of a name `named_loosely` finds in any case ("Bi-LoRA" is too short)
 ANY_CASE = frozenset({"title-any", "defined-any"})  # alias kinds `_capitalised` matches in any capitalisation
 _SPELLED = re.compile(r"[A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*(?: [A-Z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*){1,3}")  # 2-4 words
 _OWN = re.compile(r"\b(we|our|this (paper|work|study))\b", re.IGNORECASE)
@@ -447,10 +447,15 @@ def shared_name(paper_ids: set[str], store: Store, question: str, current: str |
     return shared[0][2] if len(shared) >= 2 and shared[0][:2] > shared[1][:2] else ""
 
 
+def _token_runs(question: str) -> list[list[re.Match[str]]]:
+    """Every run of one to four name tokens in the question, where a paper's name may stand."""
+    tokens = list(_ALIAS_TOKEN.finditer(question))
+    return [tokens[i : i + n] for n in range(1, 5) for i in range(len(tokens) - n + 1)]
+
+
 def named_in(store: Store, question: str) -> list[tuple[str, str, str]]:
     """(alias, paper id, kind) of every paper name the question says, written as that name must be."""
-    tokens = list(_ALIAS_TOKEN.finditer(question))
-    runs = [tokens[i : i + n] for n in range(1, 5) for i in range(len(tokens) - n + 1)]
+    runs = _token_runs(question)
     spans = {" ".join(t.group() for t in run) for run in runs}
     spans |= {question[run[0].start() : run[-1].end()] for run in runs}  # as written: "Dr. DocBench"
     topic = is_topic_question(question)  # "any papers on interest entanglement?": words, not a name
@@ -467,9 +472,7 @@ def named_loosely(store: Store, question: str) -> list[tuple[str, str, str]]:
     """(alias, paper id, kind) of the names of two or more words the question says in any case ("what is
     narration-of-thought prompting?", "geometric latent reasoning: any plans ...?"), which `named_in` takes
     only as written; a caller must confirm them another way (a search for the question ranking the paper first)."""
-    tokens = list(_ALIAS_TOKEN.finditer(question))
-    runs = [tokens[i : i + n] for n in range(1, 5) for i in range(len(tokens) - n + 1)]
-    spans = {" ".join(t.group() for t in run).lower() for run in runs}
+    spans = {" ".join(t.group() for t in run).lower() for run in _token_runs(question)}
     return [
         (alias, paper_id, kind)
         for alias, paper_id, kind in store.find_aliases(sorted(spans))
