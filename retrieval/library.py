@@ -329,12 +329,9 @@ class Library:
         names = [t for t in re.findall(r"[A-Za-z0-9][\w-]*", asked) if is_name(t) and not known_words(t) <= known]
         if not names:
             return None
-        hits = search(self.store, text, self.embedder.encode_one(text), 2)
-        if not hits or hits[0].paper_id == current.id:
-            return None
-        lead = hits[0].score - hits[1].score if len(hits) == 2 else hits[0].score
-        paper = self.store.get_paper(hits[0].paper_id)
-        if paper is None or (lead < MIN_CARRIED_ON_LEAD and hits[0].score < CARRIED_ON_TOPIC_SCORE):
+        ahead = self.other_ahead(text, current.id, MIN_CARRIED_ON_LEAD, CARRIED_ON_TOPIC_SCORE)
+        paper = self.store.get_paper(ahead.paper_id) if ahead else None
+        if paper is None:
             return None
         said = [name for name in names if name.lower() in f"{paper.title} {paper.abstract}".lower()]
         return Subject(paper, how="named", mentions=(said[0],)) if said else None
@@ -367,16 +364,22 @@ class Library:
         extra = unknown_words(fts_words(text), known_words(f"{paper.title} {paper.abstract}"))
         if extra > (MAX_ASKED_BACK_WORDS if points_back else MAX_ASKED_WORDS):
             return None
-        hits = search(self.store, text, self.embedder.encode_one(text), 2)
-        if hits and hits[0].paper_id != paper.id:
-            lead = hits[0].score - hits[1].score if len(hits) == 2 else hits[0].score
-            going_on = points_back or carries_on(text)  # "what does it give you", "so are SAEs ..."
-            needed, topic = (
-                (MIN_CARRIED_ON_LEAD, CARRIED_ON_TOPIC_SCORE) if going_on else (MIN_ASKED_BACK_LEAD, TOPIC_SCORE)
-            )
-            if lead >= needed or hits[0].score >= topic:
-                return None  # another paper stands out, or the question is a topic the library covers well
+        going_on = points_back or carries_on(text)  # "what does it give you", "so are SAEs ..."
+        needed, topic = (
+            (MIN_CARRIED_ON_LEAD, CARRIED_ON_TOPIC_SCORE) if going_on else (MIN_ASKED_BACK_LEAD, TOPIC_SCORE)
+        )
+        if self.other_ahead(text, paper.id, needed, topic):
+            return None  # another paper stands out, or the question is a topic the library covers well
         return Subject(paper, how="context")
+
+    def other_ahead(self, text: str, current: str, lead: float, score: float) -> Hit | None:
+        """The first search hit for `text`, when it is another paper than `current` and leads the next by `lead`
+        or scores `score` on its own."""
+        hits = search(self.store, text, self.embedder.encode_one(text), 2)
+        if not hits or hits[0].paper_id == current:
+            return None
+        ahead = hits[0].score - hits[1].score if len(hits) == 2 else hits[0].score
+        return hits[0] if ahead >= lead or hits[0].score >= score else None
 
     def guess(self, focus: str, subject: Subject, current: str | None) -> tuple[str, Subject]:
         """The facet retrieval/intent.py sees in a question no wording rule names, and the subject: a short
