@@ -3,8 +3,8 @@
 
     .venv/bin/python bench/train_facets.py [--check] [--questions bench/facets_2026-06.jsonl ...] [--out FILE]
 
-Uses only our own labelled 2026-06 questions (by default sets A-Z and ZA-ZK but D; D is kept out for measuring,
-ZL, ZM and ZN are blind).
+Uses only our own labelled 2026-06 questions (by default sets A-Z and ZA-ZN but D; D is kept out for measuring,
+ZO, ZP and ZQ are blind).
 For every question, each sentence of the paper's abstract is one example: positive when it is a labelled
 answer, so a question whose facet the abstract does not state gives only negatives (which is what lets
 compose.STATED_LOGIT tell a stated limitation from a cue word). Two L2-regularised logistic regressions per
@@ -52,9 +52,9 @@ from retrieval.ranking import FEATURES, WEIGHTS, features  # noqa: E402
 from retrieval.roles import RoleTagger  # noqa: E402
 
 FACETS = tuple(FACET_WORDS)  # the eight facets an abstract answers
-SETS = {  # sets A-Z and ZA-ZK but D; no model is trained on D (kept for measuring) nor on ZL-ZN (blind)
+SETS = {  # sets A-Z and ZA-ZN but D; no model is trained on D (kept for measuring) nor on ZO-ZQ (blind)
     name: ROOT / "bench" / f"facets_2026-06{'' if name == 'A' else '_' + name.lower()}.jsonl"
-    for name in [*"ABCEFGHIJKLMNOPQRSTUVWXYZ", "ZA", "ZB", "ZC", "ZD", "ZE", "ZF", "ZG", "ZH", "ZI", "ZJ", "ZK"]
+    for name in [*"ABCEFGHIJKLMNOPQRSTUVWXYZ", *(f"Z{letter}" for letter in "ABCDEFGHIJKLMN")]
 }
 MONTH = ROOT.parent / "shared" / "data" / "arxiv" / "daily_cs_2026-06.jsonl"
 L2 = 1.0

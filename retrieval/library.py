@@ -27,7 +27,6 @@ from retrieval.compose import (
 )
 from retrieval.embed import Embedder, Vectors
 from retrieval.facets import (
-    NAMED,
     asks_back,
     asks_for_papers,
     carries_on,
@@ -119,7 +118,7 @@ ASKS_OF_IT = re.compile(r"\b(what('?s| is| was) it|(is|does|did|can|could|will|w
 # On sets ZF-ZH, which neither model had been trained on (2026-11-30): the answer holds the labelled fact for
 # 92.0% of the 600 questions against 90.0% without, 12% of answers one sentence longer; 0.1 and 0.15 add no more,
 # 0.25 and 0.3 gain 1.5 and 1.3 points. No answer of sets A-ZH lost its fact.
-ALSO_ASKED = 0.2
+ALSO_ASKED = 0.05
 MIN_FOLLOW_UP_GUESS = 0.5  # how sure retrieval/intent.py must be to make "practical upshot?" a follow-up
 
 
@@ -209,16 +208,16 @@ class Library:
             subject = self.asked_back(text, current) or subject
         focus = leave_out(text, subject.mentions)
         facet = detect_facet(focus)
-        if not facet and (subject.paper or subject.missing_id or current) and is_question(focus):
-            facet, subject = self.guess(focus, subject, current)
-        elif facet in OVERRULED and subject.paper is not None:
-            facet = self.second_opinion(focus, facet)
-        if facet == "compare":
+        if facet == "compare":  # two papers named ("compare A with B", "A vs B"): the side-by-side, never overruled
             named = resolve_all(self.store, text)
             if len(named) >= 2 or (len(named) == 1 and subject.paper and subject.paper != named[0]):
                 first, second = (named[0], named[1]) if len(named) >= 2 else (subject.paper, named[0])
                 return compare(question, first, second)  # type: ignore[arg-type]
-            facet = detect_facet(text, skip="compare")
+            facet = detect_facet(text, skip="compare")  # "main finding about second price vs first price?"
+        if not facet and (subject.paper or subject.missing_id or current) and is_question(focus):
+            facet, subject = self.guess(focus, subject, current)
+        elif facet in OVERRULED and subject.paper is not None:
+            facet = self.second_opinion(focus, facet)
         if subject.paper is not None:
             if facet in STORE_FACETS:
                 return self.taken_to_be(self.answer_from_store(question, facet, subject.paper, text), subject.runner_up)
@@ -292,7 +291,7 @@ class Library:
         if is_topic_question(text) and not SAYS_PAPER.search(text):
             return None
         vector = self.embedder.encode_one(text)
-        if detect_facet(text) not in FACET_WORDS and guess_facet(text, vector)[1] < MIN_ASKED_OF_GUESS:
+        if detect_facet(text) not in FACET_WORDS and guess_facet(text)[1] < MIN_ASKED_OF_GUESS:
             return None
         hits = search(self.store, text, vector, 2)
         if not hits or (len(hits) == 2 and hits[0].score - hits[1].score < MIN_ASKED_OF_LEAD):
@@ -385,7 +384,7 @@ class Library:
         """The facet retrieval/intent.py sees in a question no wording rule names, and the subject: a short
         question like "practical upshot?" follows up on the current paper when the model is sure of it, or when
         every word it names is in that paper ("did the essays differ?")."""
-        facet, probability = guess_facet(focus, self.embedder.encode_one(focus))
+        facet, probability = guess_facet(focus)
         if subject.paper is None and not subject.missing_id:
             paper = self.store.get_paper(current) if current else None
             if paper is None:
@@ -402,10 +401,9 @@ class Library:
         """The facet retrieval/intent.py is sure of when a wording rule names another: the rules are exact on
         the wording they were written from, the model better on wording nobody wrote a rule for ("how many
         stages and what do they do" is the method, not results; "why does a compression challenge like this
-        matter?" asks why it matters, not for similar papers)."""
-        if facet in NAMED and NAMED[facet].search(focus):
-            return facet
-        guessed, probability = guess_facet(focus, self.embedder.encode_one(focus))
+        matter?" asks why it matters, not for similar papers), even where the question says a facet's own word
+        ("what do they notice that earlier inversion methods overlooked?" asks what is new, not the method)."""
+        guessed, probability = guess_facet(focus)
         return guessed if guessed and probability >= OVERRULED[facet] else facet
 
     def also_asked(self, focus: str, facet: str) -> str:
@@ -413,7 +411,7 @@ class Library:
         it at least ALSO_ASKED: the answer then says both."""
         if facet not in FACET_WORDS:
             return ""
-        probabilities = facet_probabilities(focus, self.embedder.encode_one(focus))
+        probabilities = facet_probabilities(focus)
         other = next((f for f in probabilities if f != facet), "")
         return other if other in FACET_WORDS and probabilities[other] >= ALSO_ASKED else ""
 

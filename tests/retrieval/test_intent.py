@@ -1,12 +1,14 @@
-"""The facet model behind wording the rules do not know, with the shipped weights and the real embedder."""
+"""The facet model behind wording the rules do not know, with the shipped weights and the real MiniLM."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
-from retrieval.embed import Embedder
 from retrieval.facets import detect_facet
-from retrieval.intent import guess_facet
+from retrieval.intent import WEIGHTS, IntentModel, guess_facet
 from retrieval.library import Library
 
 
@@ -21,9 +23,37 @@ from retrieval.library import Library
         ("what loss do they train with?", "method"),
     ],
 )
-def test_wording_no_rule_knows_gets_its_facet(embedder: Embedder, question: str, facet: str) -> None:
+def test_wording_no_rule_knows_gets_its_facet(question: str, facet: str) -> None:
     assert detect_facet(question) == ""  # else the rules answer and this test says nothing about the model
-    assert guess_facet(question, embedder.encode_one(question))[0] == facet
+    assert guess_facet(question)[0] == facet
+
+
+def test_probabilities_sum_to_one_most_likely_first() -> None:
+    found = IntentModel().probabilities("what did they actually build")
+    assert len(found) == 8 and abs(sum(found.values()) - 1) < 1e-4
+    assert list(found.values()) == sorted(found.values(), reverse=True)
+
+
+def test_a_sure_model_overrules_a_rule_misled_by_a_facet_word(library: Library) -> None:
+    question = "what do they notice that earlier inversion methods overlooked?"
+    assert detect_facet(question) == "method"  # "methods": the rule's reading
+    assert library.ask(question, current="2605.30580").facet == "novelty"
+
+
+def test_without_weights_nothing_is_guessed(tmp_path: Path) -> None:
+    assert IntentModel(tmp_path / "missing.npz").probabilities("what did they build") == {}
+
+
+def test_weights_that_do_not_fit_minilm_guess_nothing(tmp_path: Path) -> None:
+    with np.load(WEIGHTS) as data:
+        arrays = {key: data[key] for key in data.files}
+    arrays["0.attention.self.query.a"] = arrays["0.attention.self.query.a"][:, :100]  # another model's shape
+    path = tmp_path / "other.npz"
+    np.savez(path, **arrays)
+    assert IntentModel(path).probabilities("what did they build") == {}
+    del arrays["1.output.dense.b"]
+    np.savez(path, **arrays)
+    assert IntentModel(path).probabilities("what did they build") == {}
 
 
 def test_a_short_question_the_model_knows_follows_the_current_paper(library: Library) -> None:

@@ -719,5 +719,5 @@ def test_a_question_read_two_ways_is_answered_both_ways() -> None:
 
 
 def test_the_facet_model_second_reading_is_answered_too(library: Library) -> None:
-    answer = library.ask("is the speed-up real or just on easy languages?", current="2605.30580")
+    answer = library.ask("does the speed-up survive on a new task?", current="2605.30580")  # results .54, limits .39
     assert answer.facet == "results" and answer.text.endswith("The abstract does not state its limitations.")
