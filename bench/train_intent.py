@@ -135,25 +135,28 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--home", required=True, help="a store holding the 2026-06 month")
     parser.add_argument("--leave-out", default="", help="sets not to train on, e.g. F,G or ZA, to measure on them")
-    parser.add_argument("--out", default=str(WEIGHTS))
+    parser.add_argument("--out", help=f"where to write the weights (default {WEIGHTS.name}; required with --leave-out)")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--no-asked", action="store_true", help="leave bench/asked_* out, to measure what they add")
     args = parser.parse_args()
-    store = Store.open_readonly(Path(args.home))
     left = set(re.findall(r"Z[A-Z]|[A-Z]", args.leave_out.upper()))  # "FG", "F,G", "ZA" (one set)
+    if left and not args.out:
+        parser.error("--leave-out needs --out: the shipped weights are trained on every set")
+    out = Path(args.out or WEIGHTS)
+    store = Store.open_readonly(Path(args.home))
     data = {name: load(path, store) for name, path in SETS.items()}
     extra = [load(path, None) for path in PHRASINGS] + [load(path, store) for path in ([] if args.no_asked else ASKED)]
     rows = [v for k, v in data.items() if k not in left] + extra  # phrasings and asked questions: never left out
     examples = [pair for questions, labels in rows for pair in zip(questions, labels, strict=True)]
     arrays: dict[str, Any] = fit(examples, args.epochs)
-    np.savez_compressed(args.out, **arrays)
-    print(f"{len(examples)} questions -> {args.out}")
+    np.savez_compressed(out, **arrays)
+    print(f"{len(examples)} questions -> {out}")
     if left:  # measured on what it was not trained on, together, with the file as `paperbot ask` reads it
         kept = [v for k, v in data.items() if k in left]
         print(
             score(
                 f"left out {','.join(sorted(left))}",
-                IntentModel(Path(args.out)),
+                IntentModel(out),
                 [q for v in kept for q in v[0]],
                 [label for v in kept for label in v[1]],
             )

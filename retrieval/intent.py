@@ -12,6 +12,7 @@ first time a question is looked at, so a question costs one more MiniLM pass. Wi
 from __future__ import annotations
 
 import threading
+import zipfile
 from collections.abc import Iterator, Sequence
 from functools import cache
 from pathlib import Path
@@ -81,20 +82,30 @@ class IntentModel:
             return None
         import torch
 
-        with np.load(self.path) as data:
-            arrays = {key: data[key] for key in data.files}
+        try:
+            with self.path.open("rb") as handle, np.load(handle) as data:
+                arrays = {key: data[key] for key in data.files}
+        except (OSError, ValueError, zipfile.BadZipFile):  # not an .npz file, or a damaged one
+            return None
         encoder, tokenizer = load_encoder()
         layers = dict(adapted_layers(encoder))
-        if {f"{name}.{part}" for name in layers for part in "ab"} != set(arrays) - {"facets", "weight", "bias"}:
+        head = {"facets", "weight", "bias"}
+        if not head <= set(arrays) or {f"{name}.{part}" for name in layers for part in "ab"} != set(arrays) - head:
             return None
+        facets = tuple(str(f) for f in arrays["facets"])
+        if arrays["weight"].shape != (len(facets), encoder.config.hidden_size) or arrays["bias"].shape != (
+            len(facets),
+        ):
+            return None
+        for name, layer in layers.items():  # low [rank, in] and high [out, rank], one rank
+            low, high = arrays[f"{name}.a"], arrays[f"{name}.b"]
+            if low.ndim != 2 or high.shape != (layer.out_features, low.shape[0]) or low.shape[1] != layer.in_features:
+                return None
         with torch.no_grad():
             for name, layer in layers.items():
                 low, high = arrays[f"{name}.a"].astype(np.float32), arrays[f"{name}.b"].astype(np.float32)
-                if (high.shape[0], low.shape[1]) != tuple(layer.weight.shape):
-                    return None
                 layer.weight += torch.from_numpy(high @ low)  # the adapter's update, added once
         encoder.eval()
-        facets = tuple(str(f) for f in arrays["facets"])
         weight = torch.from_numpy(arrays["weight"].astype(np.float32))
         bias = torch.from_numpy(arrays["bias"].astype(np.float32))
         self._model = facets, encoder, tokenizer, weight, bias

@@ -56,6 +56,22 @@ def test_weights_that_do_not_fit_minilm_guess_nothing(tmp_path: Path) -> None:
     assert IntentModel(path).probabilities("what did they build") == {}
 
 
+def test_a_damaged_or_misshapen_weights_file_guesses_nothing(tmp_path: Path) -> None:
+    damaged = tmp_path / "damaged.npz"
+    damaged.write_bytes(WEIGHTS.read_bytes()[:5000])
+    assert IntentModel(damaged).probabilities("what did they build") == {}
+    with np.load(WEIGHTS) as data:
+        arrays = {key: data[key] for key in data.files}
+    arrays["weight"] = arrays["weight"][:, :100]
+    np.savez(tmp_path / "head.npz", **arrays)
+    assert IntentModel(tmp_path / "head.npz").probabilities("what did they build") == {}
+    with np.load(WEIGHTS) as data:
+        arrays = {key: data[key] for key in data.files}
+    arrays["2.intermediate.dense.a"] = arrays["2.intermediate.dense.a"][:4]  # rank 4 against the other side's 8
+    np.savez(tmp_path / "rank.npz", **arrays)
+    assert IntentModel(tmp_path / "rank.npz").probabilities("what did they build") == {}
+
+
 def test_a_short_question_the_model_knows_follows_the_current_paper(library: Library) -> None:
     answer = library.ask("practical upshot?", current="2605.30580")
     assert answer.paper is not None and answer.paper.id == "2605.30580"
