@@ -232,8 +232,9 @@ CUES: dict[str, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
-# A question that says a facet's own name ("what is novel about this paper?") asks for that facet, whatever
-# retrieval/intent.py would make of the rest of it.
+# A facet's own name in a question ("what is novel about this paper?", "explain the X method"): such a question asks
+# for that facet, not what a thing it names is (compose.pointed_sentence). The facet model is not bound by it: with
+# the fine-tuned model it overrules a rule even when the question says one ("earlier inversion methods").
 NAMED: dict[str, re.Pattern[str]] = {
     facet: re.compile(pattern, re.IGNORECASE)
     for facet, pattern in {
